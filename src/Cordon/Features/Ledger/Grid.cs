@@ -1,0 +1,66 @@
+using Cordon.Platform.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cordon.Features.Ledger;
+
+/// <summary>
+/// 楼栋图: a building as floors (top to bottom) × flats, one reusable model. Later features colour
+/// the same cells by test status, visits or lockdown through <see cref="GridMark"/>.
+/// </summary>
+public sealed record BuildingGrid(
+    Guid BuildingId,
+    string Building,
+    string Compound,
+    Guid CompoundId,
+    int Floors,
+    int Entrances,
+    bool HasElevator,
+    IReadOnlyList<GridFloor> Rows,
+    int Residents,
+    int Flats);
+
+public sealed record GridFloor(int Floor, IReadOnlyList<GridCell> Cells);
+
+public sealed record GridCell(Guid FlatId, int Entrance, string Room, string Address, int Residents, NeedTag Tags, bool IsVacant, int Away);
+
+/// <summary>A colour and a label a feature puts on a cell (e.g. <c>sampled</c>, <c>missing</c>).</summary>
+public sealed record GridMark(string CssClass, string LabelKey);
+
+public static class GridQueries
+{
+    public static async Task<BuildingGrid?> GridAsync(this CordonDb db, Guid buildingId, CancellationToken cancellationToken = default)
+    {
+        var building = await db.Buildings.AsNoTracking()
+            .Where(b => b.Id == buildingId)
+            .Join(db.Compounds, b => b.CompoundId, c => c.Id, (b, c) => new { b, Compound = c.Name })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (building is null)
+        {
+            return null;
+        }
+
+        var flats = await db.Flats.AsNoTracking().Where(f => f.BuildingId == buildingId).ToListAsync(cancellationToken);
+        var people = await db.Residents.AsNoTracking()
+            .Where(r => r.BuildingId == buildingId && r.Status != ResidenceStatus.MovedOut)
+            .Select(r => new { r.FlatId, r.Tags, r.Status })
+            .ToListAsync(cancellationToken);
+        var byFlat = people.ToLookup(p => p.FlatId);
+        var b = building.b;
+        var floors = Math.Max(b.Floors, flats.Count == 0 ? 0 : flats.Max(f => f.Floor));
+        var rows = Enumerable.Range(1, floors).Reverse()
+            .Select(floor => new GridFloor(floor, [.. flats
+                .Where(f => f.Floor == floor)
+                .OrderBy(f => f.Entrance).ThenBy(f => f.Room.Length).ThenBy(f => f.Room, StringComparer.Ordinal)
+                .Select(f =>
+                {
+                    var here = byFlat[f.Id].ToList();
+                    var tags = here.Aggregate(NeedTag.None, (all, p) => all | p.Tags);
+                    return new GridCell(f.Id, f.Entrance, f.Room, Address.Format(b.Number, f.Entrance, f.Room, b.Entrances),
+                        here.Count(p => p.Status != ResidenceStatus.Away), tags, f.IsVacant || here.Count == 0,
+                        here.Count(p => p.Status == ResidenceStatus.Away));
+                })]))
+            .ToList();
+        return new BuildingGrid(b.Id, b.Number, building.Compound, b.CompoundId, floors, b.Entrances, b.HasElevator, rows,
+            people.Count(p => p.Status != ResidenceStatus.Away), flats.Count);
+    }
+}

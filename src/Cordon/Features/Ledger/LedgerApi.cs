@@ -1,0 +1,117 @@
+using Cordon.Platform;
+using Cordon.Platform.Audit;
+using Cordon.Platform.Auth;
+using Cordon.Platform.Data;
+using Cordon.Platform.Localization;
+using Cordon.Platform.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cordon.Features.Ledger;
+
+/// <summary>The ledger for machines. Every query is jurisdiction-filtered; out of jurisdiction is 404.</summary>
+public static class LedgerApi
+{
+    public const int PageSize = 50;
+
+    public static IEndpointRouteBuilder MapLedgerApi(this IEndpointRouteBuilder app)
+    {
+        var ledger = app.MapApi("/ledger").RequireAuthorization(RolePermissions.PolicyName(Permission.ViewResidents));
+        ledger.MapGet("/compounds", Compounds);
+        ledger.MapGet("/residents", Residents);
+        ledger.MapGet("/residents/{id:guid}", Resident);
+        ledger.MapPost("/residents/{id:guid}/reveal", Reveal).RequireAuthorization(RolePermissions.PolicyName(Permission.RevealPersonalData));
+        ledger.MapGet("/buildings/{id:guid}/grid", Grid);
+        return app;
+    }
+
+    public sealed record CompoundItem(Guid Id, string Name, string Neighborhood, Guid NeighborhoodId, string Address, int Buildings, int Flats, int Residents);
+
+    public sealed record ResidentItem(
+        Guid Id, string Name, string DocumentType, string? DocumentNumber, string? Phone, string Address, string Compound,
+        Guid CompoundId, Guid BuildingId, Guid FlatId, string Status, IReadOnlyList<string> Tags);
+
+    public sealed record ResidentPage(IReadOnlyList<ResidentItem> Items, int Page, int PageSize, int Total);
+
+    public sealed record RevealRequest(string? Field, string? Reason);
+
+    public sealed record RevealResponse(string Field, string? Value);
+
+    public static async Task<Ok<List<CompoundItem>>> Compounds(CordonDb db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await db.CompoundSummaries().ToListAsync(cancellationToken));
+
+    public static async Task<Ok<ResidentPage>> Residents(
+        CordonDb db, Caller caller, Guid? compoundId, Guid? buildingId, string? q, int? page, CancellationToken cancellationToken)
+    {
+        var (rows, total) = await db.PageAsync(db.Search(new ResidentSearch(compoundId, buildingId, Q: q)), page ?? 1, PageSize, caller, cancellationToken);
+        return TypedResults.Ok(new ResidentPage([.. rows.Select(ToItem)], page ?? 1, PageSize, total));
+    }
+
+    public static async Task<Results<Ok<ResidentItem>, NotFound>> Resident(Guid id, CordonDb db, Caller caller, CancellationToken cancellationToken)
+    {
+        var row = await db.Rows(db.Residents.AsNoTracking().Where(r => r.Id == id)).SingleOrDefaultAsync(cancellationToken);
+        return row is null ? TypedResults.NotFound() : TypedResults.Ok(ToItem(row.Masked(caller)));
+    }
+
+    /// <summary>One field in full, with a reason, written to the audit log before it is shown.</summary>
+    public static async Task<Results<Ok<RevealResponse>, NotFound, ProblemHttpResult>> Reveal(
+        Guid id, RevealRequest body, CordonDb db, Catalog catalog, CancellationToken cancellationToken)
+    {
+        var result = await db.RevealAsync(id, body.Field, body.Reason, cancellationToken);
+        return result switch
+        {
+            { Error: { } error } => catalog.Problem(error),
+            { Found: false } => TypedResults.NotFound(),
+            _ => TypedResults.Ok(new RevealResponse(result.Field!, result.Value)),
+        };
+    }
+
+    public static async Task<Results<Ok<BuildingGrid>, NotFound>> Grid(Guid id, CordonDb db, CancellationToken cancellationToken) =>
+        await db.GridAsync(id, cancellationToken) is { } grid ? TypedResults.Ok(grid) : TypedResults.NotFound();
+
+    public static IQueryable<CompoundItem> CompoundSummaries(this CordonDb db) => db.Compounds.AsNoTracking()
+        .Join(db.Neighborhoods, c => c.NeighborhoodId, n => n.Id, (c, n) => new { c, n })
+        .OrderBy(x => x.n.Name).ThenBy(x => x.c.Name)
+        .Select(x => new CompoundItem(
+            x.c.Id, x.c.Name, x.n.Name, x.n.Id, x.c.Address,
+            db.Buildings.Count(b => b.CompoundId == x.c.Id),
+            db.Flats.Count(f => f.CompoundId == x.c.Id),
+            db.Residents.Count(r => r.CompoundId == x.c.Id && r.Status != ResidenceStatus.MovedOut)));
+
+    private static ResidentItem ToItem(ResidentRow r) => new(
+        r.Id, r.Name, r.DocumentType.ToString(), r.DocumentNumber, r.Phone, r.Address, r.Compound, r.CompoundId, r.BuildingId, r.FlatId,
+        r.Status.ToString(), [.. NeedTags.Split(r.Tags).Select(t => t.ToString())]);
+}
+
+public sealed record RevealResult(bool Found, string? Field, string? Value, Error? Error);
+
+public static class Reveals
+{
+    public const string DocumentNumber = "documentNumber";
+    public const string PhoneField = "phone";
+
+    public static async Task<RevealResult> RevealAsync(this CordonDb db, Guid residentId, string? field, string? reason, CancellationToken cancellationToken)
+    {
+        if (field is not (DocumentNumber or PhoneField))
+        {
+            return new(false, null, null, LedgerErrors.RevealFieldUnknown);
+        }
+
+        if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length < 2)
+        {
+            return new(false, null, null, LedgerErrors.RevealReasonMissing);
+        }
+
+        var resident = await db.Residents.AsNoTracking().Where(r => r.Id == residentId)
+            .Select(r => new { r.DocumentNumber, r.Phone })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (resident is null)
+        {
+            return new(false, null, null, null);
+        }
+
+        db.Audit(AuditAction.Reveal, nameof(Resident), residentId.ToString(), reason.Trim()[..Math.Min(reason.Trim().Length, 500)], new { field });
+        await db.SaveChangesAsync(cancellationToken);
+        return new(true, field, field == DocumentNumber ? resident.DocumentNumber : resident.Phone, null);
+    }
+}

@@ -1,0 +1,76 @@
+namespace Cordon.Platform.Auth;
+
+/// <summary>The roles of Cordon. Names are stored; never rename one without a migration.</summary>
+public static class Roles
+{
+    public const string Admin = "Admin";
+    public const string Commander = "Commander";
+    public const string Staff = "Staff";
+    public const string Volunteer = "Volunteer";
+    public const string Sampler = "Sampler";
+
+    public static readonly IReadOnlyList<string> All = [Admin, Commander, Staff, Volunteer, Sampler];
+}
+
+/// <summary>What a role may do. Pages and endpoints ask for a permission, never for a role.</summary>
+public enum Permission
+{
+    /// <summary>Browse the ledger and resident records (masked) within jurisdiction.</summary>
+    ViewResidents,
+
+    /// <summary>Create and correct households and residents.</summary>
+    EditLedger,
+
+    /// <summary>Load spreadsheets into the ledger.</summary>
+    ImportLedger,
+
+    /// <summary>Export lists to spreadsheets (masked unless <see cref="ExportPersonalData"/>).</summary>
+    ExportLedger,
+
+    /// <summary>Exports carry ID numbers and phones in full.</summary>
+    ExportPersonalData,
+
+    /// <summary>See one ID number or phone in full, with a reason that is audited.</summary>
+    RevealPersonalData,
+
+    /// <summary>Phones are shown in full in lists (staff call residents back all day).</summary>
+    SeePhones,
+
+    /// <summary>Run testing rounds, sampling points, exemptions and lab results.</summary>
+    ManageTesting,
+
+    /// <summary>Register samples.</summary>
+    Sample,
+
+    /// <summary>Manage user accounts, roles and jurisdiction.</summary>
+    ManageUsers,
+
+    /// <summary>Browse the audit log.</summary>
+    ViewAudit,
+}
+
+public static class RolePermissions
+{
+    private static readonly Dictionary<string, Permission[]> Map = new(StringComparer.Ordinal)
+    {
+        [Roles.Admin] = [Permission.ManageUsers, Permission.ViewAudit],
+        [Roles.Commander] =
+        [
+            Permission.ViewResidents, Permission.EditLedger, Permission.ImportLedger, Permission.ExportLedger,
+            Permission.ExportPersonalData, Permission.RevealPersonalData, Permission.SeePhones,
+            Permission.ManageTesting, Permission.Sample, Permission.ViewAudit,
+        ],
+        [Roles.Staff] =
+        [
+            Permission.ViewResidents, Permission.EditLedger, Permission.ImportLedger, Permission.ExportLedger,
+            Permission.RevealPersonalData, Permission.SeePhones, Permission.ManageTesting, Permission.Sample,
+        ],
+        [Roles.Volunteer] = [Permission.ViewResidents],
+        [Roles.Sampler] = [Permission.Sample],
+    };
+
+    public static IEnumerable<Permission> For(IEnumerable<string> roles) =>
+        roles.SelectMany(r => Map.TryGetValue(r, out var p) ? p : []).Distinct();
+
+    public static string PolicyName(Permission permission) => "perm:" + permission;
+}

@@ -1,0 +1,35 @@
+namespace Cordon.Platform;
+
+/// <summary>The <c>Cordon</c> configuration section. README.md lists every key.</summary>
+public sealed class CordonOptions
+{
+    public const string Section = "Cordon";
+
+    /// <summary>Where the SQLite database and the Data Protection keys live.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Seed a demo sub-district and demo accounts; loopback addresses only.</summary>
+    public bool Demo { get; set; }
+
+    /// <summary>IANA name of the zone times are shown in.</summary>
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    public DatabaseOptions Database { get; set; } = new();
+
+    public SignInOptions SignIn { get; set; } = new();
+
+    public sealed class DatabaseOptions
+    {
+        /// <summary><c>Sqlite</c> (embedded default) or <c>Postgres</c>.</summary>
+        public string Provider { get; set; } = "Sqlite";
+    }
+
+    public sealed class SignInOptions
+    {
+        /// <summary>Sign-in attempts allowed per client address per minute, pages and API together.</summary>
+        public int PermitPerMinute { get; set; } = 20;
+
+        /// <summary>Lifetime of a bearer token for machines and field devices.</summary>
+        public int TokenLifetimeHours { get; set; } = 8;
+    }
+}

@@ -1,0 +1,209 @@
+using System.Linq.Expressions;
+using System.Text.Json;
+using Cordon.Platform.Audit;
+using Cordon.Platform.Auth;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace Cordon.Platform.Data;
+
+/// <summary>
+/// The one database of Cordon. Each feature adds its tables in a partial class in its own folder.
+/// Every query of personal data is filtered by the caller's jurisdiction here, in the WHERE clause.
+/// </summary>
+public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller caller, TimeProvider clock)
+    : IdentityDbContext<CordonUser>(options)
+{
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+
+    public DbSet<UserScope> UserScopes => Set<UserScope>();
+
+    internal Caller Caller => caller;
+
+    // Query filters read these per query; EF turns them into parameters.
+    private bool CallerIsSystem => caller.IsSystem;
+
+    private Guid CallerSubdistrictId => caller.SubdistrictId;
+
+    private bool CallerWholeSubdistrict => caller.WholeSubdistrict;
+
+    private List<Guid> CallerNeighborhoodIds => caller.NeighborhoodIds;
+
+    private List<Guid> CallerCompoundIds => caller.CompoundIds;
+
+    private List<Guid> CallerParentNeighborhoodIds => caller.ParentNeighborhoodIds;
+
+    private bool CallerManagesUsers => caller.Can(Permission.ManageUsers);
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(CordonDb).Assembly);
+
+        var utc = new UtcDateTimeConverter();
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties().Where(p => p.ClrType == typeof(DateTime) || p.ClrType == typeof(DateTime?)))
+            {
+                property.SetValueConverter(utc);
+            }
+
+            var clr = entity.ClrType;
+            if (typeof(IInJurisdiction).IsAssignableFrom(clr))
+            {
+                builder.Entity(clr).HasQueryFilter(JurisdictionFilter(clr));
+            }
+            else if (typeof(ITenantOwned).IsAssignableFrom(clr))
+            {
+                builder.Entity(clr).HasQueryFilter(TenantFilter(clr));
+            }
+        }
+
+        builder.Entity<Subdistrict>().HasQueryFilter(s => CallerIsSystem || s.Id == CallerSubdistrictId);
+        builder.Entity<AuditEntry>().HasQueryFilter(a =>
+            CallerIsSystem || a.SubdistrictId == CallerSubdistrictId || (a.SubdistrictId == null && CallerManagesUsers));
+        OnLedgerModelCreating(builder);
+    }
+
+    partial void OnLedgerModelCreating(ModelBuilder builder);
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        throw new NotSupportedException("Use SaveChangesAsync: every write is audited asynchronously.");
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        WriteAuditEntries();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>Adds an audit line to this unit of work; it is stored with the next save.</summary>
+    public AuditEntry Audit(string action, string? entityType = null, string? entityId = null, string? reason = null, object? details = null)
+    {
+        var entry = new AuditEntry
+        {
+            SubdistrictId = caller.IsSystem ? null : caller.SubdistrictId,
+            At = clock.GetUtcNow().UtcDateTime,
+            UserId = caller.UserId,
+            UserName = caller.UserName,
+            Action = action,
+            EntityType = entityType,
+            EntityId = entityId,
+            Reason = reason,
+            Changes = details is null ? null : JsonSerializer.Serialize(details),
+            IpAddress = caller.IpAddress,
+        };
+        AuditLog.Add(entry);
+        return entry;
+    }
+
+    private void WriteAuditEntries()
+    {
+        var changed = ChangeTracker.Entries()
+            .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .ToList();
+        foreach (var entry in changed)
+        {
+            if (entry.Entity is AuditEntry && entry.State != EntityState.Added)
+            {
+                throw new InvalidOperationException("The audit log is append-only.");
+            }
+
+            if (entry.Entity is not IAudited audited)
+            {
+                continue;
+            }
+
+            var changes = Changes(entry);
+            if (entry.State == EntityState.Modified && changes.Count == 0)
+            {
+                continue;
+            }
+
+            var line = Audit(
+                entry.State switch
+                {
+                    EntityState.Added => AuditAction.Create,
+                    EntityState.Deleted => AuditAction.Delete,
+                    _ => AuditAction.Update,
+                },
+                entry.Metadata.ClrType.Name,
+                audited.Id.ToString());
+            line.Changes = JsonSerializer.Serialize(changes);
+            line.SubdistrictId = entry.Entity switch
+            {
+                ITenantOwned owned => owned.SubdistrictId,
+                Subdistrict subdistrict => subdistrict.Id,
+                _ => line.SubdistrictId,
+            };
+        }
+    }
+
+    private static Dictionary<string, object?[]> Changes(EntityEntry entry)
+    {
+        var result = new Dictionary<string, object?[]>();
+        foreach (var property in entry.Properties)
+        {
+            var meta = property.Metadata;
+            if (meta.IsPrimaryKey() || meta.IsConcurrencyToken)
+            {
+                continue;
+            }
+
+            var original = entry.State == EntityState.Added ? null : property.OriginalValue;
+            var current = entry.State == EntityState.Deleted ? null : property.CurrentValue;
+            if (entry.State == EntityState.Modified && (!property.IsModified || Equals(original, current)))
+            {
+                continue;
+            }
+
+            if (entry.State != EntityState.Modified && original is null && current is null)
+            {
+                continue;
+            }
+
+            if (Mask.SensitiveKindOf(meta) is { } kind)
+            {
+                original = Mask.Apply(kind, original as string);
+                current = Mask.Apply(kind, current as string);
+            }
+
+            result[meta.Name] = [original, current];
+        }
+
+        return result;
+    }
+
+    private LambdaExpression TenantFilter(Type clr)
+    {
+        var row = Expression.Parameter(clr, "row");
+        var body = Expression.OrElse(
+            Member(nameof(CallerIsSystem)),
+            Expression.Equal(Expression.Property(row, nameof(ITenantOwned.SubdistrictId)), Member(nameof(CallerSubdistrictId))));
+        return Expression.Lambda(body, row);
+    }
+
+    /// <summary>
+    /// system OR (same sub-district AND (whole sub-district OR neighborhood in scope OR compound in scope)).
+    /// </summary>
+    private LambdaExpression JurisdictionFilter(Type clr)
+    {
+        var row = Expression.Parameter(clr, "row");
+        var contains = typeof(Enumerable).GetMethods()
+            .Single(m => m.Name == nameof(Enumerable.Contains) && m.GetParameters().Length == 2)
+            .MakeGenericMethod(typeof(Guid));
+        var inScope = Expression.OrElse(
+            Member(nameof(CallerWholeSubdistrict)),
+            Expression.OrElse(
+                Expression.Call(contains, Member(nameof(CallerNeighborhoodIds)), Expression.Property(row, nameof(IInJurisdiction.NeighborhoodId))),
+                Expression.Call(contains, Member(nameof(CallerCompoundIds)), Expression.Property(row, nameof(IInJurisdiction.CompoundId)))));
+        var body = Expression.OrElse(
+            Member(nameof(CallerIsSystem)),
+            Expression.AndAlso(
+                Expression.Equal(Expression.Property(row, nameof(ITenantOwned.SubdistrictId)), Member(nameof(CallerSubdistrictId))),
+                inScope));
+        return Expression.Lambda(body, row);
+    }
+
+    private MemberExpression Member(string name) => Expression.Property(Expression.Constant(this), name);
+}

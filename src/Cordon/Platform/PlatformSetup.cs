@@ -1,0 +1,227 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Unicode;
+using System.Threading.RateLimiting;
+using Cordon.Platform.Auth;
+using Cordon.Platform.Data;
+using Cordon.Platform.Localization;
+using Cordon.Platform.Time;
+using Cordon.Platform.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+
+namespace Cordon.Platform;
+
+/// <summary>What every feature stands on: storage, sign-in, jurisdiction, audit, localization, the web shell.</summary>
+public static class PlatformSetup
+{
+    public const string CookieName = "cordon";
+    public const string SignInRateLimit = "sign-in";
+
+    public static WebApplicationBuilder AddCordonPlatform(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(CordonOptions.Section);
+        var options = section.Get<CordonOptions>() ?? new CordonOptions();
+        builder.Services.Configure<CordonOptions>(section);
+        Hosting.ConfigureUrls(builder, options.Demo);
+
+        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Cordon")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        builder.AddCordonDatabase(dataDirectory);
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddMemoryCache();
+        services.AddScoped<Caller>();
+        services.AddSingleton<AccessCache>();
+        services.AddScoped<SignInService>();
+        services.AddSingleton<LocalTime>();
+        services.AddScoped<IStartupTask, EnsureRoles>();
+
+        AddIdentity(services, options);
+        AddLocalization(services);
+        AddWeb(services, options);
+        return builder;
+    }
+
+    public static WebApplication UseCordonPlatform(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = "/Error",
+            AllowStatusCode404Response = true,
+        });
+        app.UseSecurityHeaders();
+        app.UseStatusCodePagesWithReExecute("/Error", "?status={0}");
+        app.UseStaticFiles();
+        app.UseRequestLocalization(o => Cultures.Configure(o));
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapGet("/healthz", Healthz).AllowAnonymous().DisableRateLimiting();
+        app.MapPost("/culture", SetCulture).AllowAnonymous();
+        app.MapRazorPages();
+        return app;
+    }
+
+    /// <summary>The versioned API root: bearer or cookie, antiforgery for cookie writes, JSON errors.</summary>
+    public static RouteGroupBuilder MapApi(this IEndpointRouteBuilder app, string prefix) =>
+        app.MapGroup("/api/v1" + prefix)
+            .AddEndpointFilter<ApiAntiforgery>()
+            .DisableAntiforgery();
+
+    private static async Task<IResult> Healthz(CordonDb db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await db.Database.CanConnectAsync(cancellationToken)
+                ? TypedResults.Text("ok")
+                : TypedResults.Text("database unreachable", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return TypedResults.Text("database unreachable", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static IResult SetCulture(HttpContext context, [Microsoft.AspNetCore.Mvc.FromForm] string culture, [Microsoft.AspNetCore.Mvc.FromForm] string? returnUrl)
+    {
+        var chosen = Cultures.Supported.FirstOrDefault(c => c.Name == culture)?.Name ?? Cultures.Chinese;
+        context.Response.Cookies.Append(
+            CookieRequestCultureProvider.DefaultCookieName,
+            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
+            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true });
+        return TypedResults.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
+    }
+
+    private static void AddIdentity(IServiceCollection services, CordonOptions options)
+    {
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = IdentitySchemes.Combined;
+                o.DefaultChallengeScheme = IdentitySchemes.Combined;
+            })
+            .AddPolicyScheme(IdentitySchemes.Combined, null, o => o.ForwardDefaultSelector = IdentitySchemes.Select)
+            .AddBearerToken(IdentityConstants.BearerScheme, o => o.BearerTokenExpiration = TimeSpan.FromHours(options.SignIn.TokenLifetimeHours))
+            .AddIdentityCookies(cookies => cookies.ApplicationCookie!.Configure(o =>
+            {
+                o.Cookie.Name = CookieName;
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.LoginPath = "/Account/Login";
+                o.LogoutPath = "/Account/Logout";
+                o.AccessDeniedPath = "/Account/AccessDenied";
+                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                o.SlidingExpiration = true;
+                o.Events.OnRedirectToLogin = c => ApiOr(c, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = c => ApiOr(c, StatusCodes.Status403Forbidden);
+            }));
+
+        services.AddIdentityCore<CordonUser>(o =>
+            {
+                o.Password.RequiredLength = 8;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.AllowedForNewUsers = true;
+                o.User.RequireUniqueEmail = false;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<CordonDb>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        services.AddTransient<IClaimsTransformation, PrincipalLoader>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditedAuthorization>();
+        var authorization = services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        foreach (var permission in Enum.GetValues<Permission>())
+        {
+            authorization.AddPolicy(RolePermissions.PolicyName(permission), p => p
+                .RequireAuthenticatedUser()
+                .RequireAssertion(c => RolePermissions.For(c.User.FindAll(System.Security.Claims.ClaimTypes.Role).Select(r => r.Value)).Contains(permission)));
+        }
+    }
+
+    private static Task ApiOr(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Headers["HX-Request"] == "true")
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    private static void AddLocalization(IServiceCollection services)
+    {
+        services.AddSingleton<Catalog>();
+        services.AddSingleton<IStringLocalizerFactory, CatalogLocalizerFactory>();
+        services.AddSingleton(typeof(IStringLocalizer<>), typeof(StringLocalizer<>));
+        services.AddLocalization();
+    }
+
+    private static void AddWeb(IServiceCollection services, CordonOptions options)
+    {
+        services.AddRazorPages(o =>
+            {
+                o.RootDirectory = "/Features";
+                o.Conventions.AllowAnonymousToPage("/Account/Login");
+                o.Conventions.AllowAnonymousToPage("/Account/AccessDenied");
+                o.Conventions.AllowAnonymousToPage("/Setup/Index");
+                o.Conventions.AllowAnonymousToPage("/Error");
+            })
+            .AddMvcOptions(o => LocalizedBinding.Configure(o.ModelBindingMessageProvider))
+            .AddViewLocalization()
+            .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(Catalog)));
+
+        services.AddAntiforgery(o =>
+        {
+            o.HeaderName = "RequestVerificationToken";
+            o.Cookie.Name = "cordon.af";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        // Chinese text is written as text, not as &#x...; entities.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(SignInRateLimit, context => HttpMethods.IsGet(context.Request.Method)
+                ? RateLimitPartition.GetNoLimiter("read")
+                : RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = options.SignIn.PermitPerMinute,
+                        Window = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
+                    }));
+        });
+    }
+}
+
+public static class Json
+{
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+    }
+}

@@ -1,0 +1,25 @@
+using Cordon.Platform.Auth;
+using Cordon.Platform.Data;
+
+namespace Cordon.Platform;
+
+/// <summary>Work done once at start, after migrations, in a system scope (demo data, setup code).</summary>
+public interface IStartupTask
+{
+    Task RunAsync(IServiceProvider services, CancellationToken cancellationToken);
+}
+
+public static class StartupTasks
+{
+    /// <summary>Applies migrations for the configured provider, then runs the features' start-up tasks.</summary>
+    public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem();
+        await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<CordonDb>(), cancellationToken);
+        foreach (var task in scope.ServiceProvider.GetServices<IStartupTask>())
+        {
+            await task.RunAsync(scope.ServiceProvider, cancellationToken);
+        }
+    }
+}

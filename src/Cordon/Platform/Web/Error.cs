@@ -1,0 +1,34 @@
+using Cordon.Platform.Localization;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cordon.Platform.Web;
+
+/// <summary>
+/// An expected failure with a stable code. Its texts live in the catalog under <c>error.{code}</c>,
+/// with <c>{0}</c>… placeholders for the arguments.
+/// </summary>
+public sealed record Error(string Code, int Status = StatusCodes.Status422UnprocessableEntity)
+{
+    public string MessageKey => "error." + Code;
+}
+
+public static class ErrorResults
+{
+    /// <summary>ProblemDetails with <c>code</c>, the message in the caller's language and in both.</summary>
+    public static ProblemHttpResult Problem(this Catalog catalog, Error error, params object?[] args)
+    {
+        var (zh, en) = catalog.Both(error.MessageKey, args);
+        var detail = Catalog.IsEnglish(System.Globalization.CultureInfo.CurrentUICulture) ? en : zh;
+        return TypedResults.Problem(
+            detail: detail,
+            statusCode: error.Status,
+            title: error.Code,
+            extensions: new Dictionary<string, object?> { ["code"] = error.Code, ["zh"] = zh, ["en"] = en });
+    }
+
+    public static string Message(this Catalog catalog, Error error, params object?[] args)
+    {
+        var (zh, en) = catalog.Both(error.MessageKey, args);
+        return Catalog.IsEnglish(System.Globalization.CultureInfo.CurrentUICulture) ? en : zh;
+    }
+}

@@ -1,0 +1,24 @@
+using Cordon.Features.Account;
+using Cordon.Features.Admin;
+using Cordon.Features.Ledger;
+using Cordon.Platform;
+using Cordon.Platform.Web;
+
+var builder = WebApplication.CreateBuilder(Hosting.Arguments(args));
+
+builder.AddCordonPlatform();
+builder.AddAccounts();
+builder.AddLedger();
+builder.AddAdmin();
+
+var app = builder.Build();
+
+app.UseCordonPlatform();
+app.MapAccounts();
+app.MapLedger();
+
+await app.PrepareAsync();
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the integration tests' factory.</summary>
+public partial class Program;

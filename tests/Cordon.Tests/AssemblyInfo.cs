@@ -1,0 +1,3 @@
+using Cordon.Tests.Infrastructure;
+
+[assembly: AssemblyFixture(typeof(DemoApp))]

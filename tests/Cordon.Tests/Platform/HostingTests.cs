@@ -1,0 +1,205 @@
+using System.Net;
+using Cordon.Platform.Data;
+using Cordon.Platform.Web;
+using Cordon.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using System.Net.Http.Json;
+
+namespace Cordon.Tests.Platform;
+
+public sealed class HostingTests
+{
+    [Fact]
+    public async Task HealthzReports200WhileTheDatabaseIsReachable()
+    {
+        await using var app = new CordonApp().With("Cordon:Demo", "false");
+        await app.InitializeAsync();
+        var response = await app.CreateClient().GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task HealthzReports503WhenDatabaseIsDown()
+    {
+        await using var app = new CordonApp().With("Cordon:Demo", "false");
+        await app.InitializeAsync();
+        var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+
+        if (app.Database.Provider == "Postgres")
+        {
+            await app.Database.DropAsync();
+        }
+        else
+        {
+            // Put a plain file where the data folder was: the database file can no longer be opened.
+            SqliteConnection.ClearAllPools();
+            var moved = app.Database.DataDirectory + ".moved";
+            Directory.Move(app.Database.DataDirectory, moved);
+            await File.WriteAllTextAsync(app.Database.DataDirectory, "not a folder");
+            try
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/healthz")).StatusCode);
+            }
+            finally
+            {
+                File.Delete(app.Database.DataDirectory);
+                Directory.Move(moved, app.Database.DataDirectory);
+            }
+
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+            return;
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/healthz")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:5080")]
+    [InlineData("http://*:5080")]
+    [InlineData("http://127.0.0.1:5080;http://192.168.1.20:5080")]
+    public async Task DemoModeRefusesPublicAddress(string urls)
+    {
+        await using var app = new CordonApp().With("urls", urls);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => app.InitializeAsync().AsTask());
+        var refused = error as StartupRefusedException ?? error.InnerException as StartupRefusedException;
+        Assert.NotNull(refused);
+        Assert.Contains("loopback", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("本机", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5080", true)]
+    [InlineData("http://localhost:6000", true)]
+    [InlineData("http://[::1]:5080", true)]
+    [InlineData("http://0.0.0.0:5080", false)]
+    [InlineData("http://+:80", false)]
+    [InlineData("http://cordon.example:80", false)]
+    public void LoopbackAddressesAreRecognised(string url, bool loopback) => Assert.Equal(loopback, Hosting.IsLoopback(url));
+
+    [Fact]
+    public void DemoSwitchBecomesConfiguration() =>
+        Assert.Equal(["--Cordon:Demo=true", "--urls", "http://127.0.0.1:1"], Hosting.Arguments(["--demo", "--urls", "http://127.0.0.1:1"]));
+
+    [Fact]
+    public async Task FirstStartPrintsASetupCodeThatCreatesTheFirstAdministratorOnce()
+    {
+        var logs = new CapturedLogs();
+        await using var app = new CordonApp { ConfigureTestServices = s => s.AddSingleton<ILoggerProvider>(logs) }.With("Cordon:Demo", "false");
+        await app.InitializeAsync();
+        var line = logs.Lines.Single(l => l.Contains("/setup", StringComparison.Ordinal));
+        var code = System.Text.RegularExpressions.Regex.Match(line, "[A-Z0-9]{4}-[A-Z0-9]{4}").Value;
+        Assert.NotEmpty(code);
+
+        var pages = app.Pages();
+        var wrong = await pages.SubmitAsync("/setup", Form("WRON-GCOD"));
+        Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
+        Assert.Contains("设置码不正确", await wrong.Content.ReadAsStringAsync());
+        Assert.Equal(0, await app.DbAsync(db => db.Users.CountAsync()));
+
+        var created = await pages.SubmitAsync("/setup", Form(code));
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        Assert.Equal(1, await app.DbAsync(db => db.Users.CountAsync()));
+        Assert.Equal("五角场街道", await app.DbAsync(db => db.Subdistricts.Select(s => s.Name).SingleAsync()));
+
+        var again = app.Pages();
+        var (_, closed) = await again.GetAsync("/setup");
+        Assert.Null(closed.QuerySelector("input[name=Code]"));
+        var api = await app.ApiAsync("chief");
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/v1/me")).StatusCode);
+
+        static Dictionary<string, string> Form(string code) => new()
+        {
+            ["Code"] = code,
+            ["SubdistrictName"] = "五角场街道",
+            ["DivisionCode"] = "310110",
+            ["UserName"] = "chief",
+            ["DisplayName"] = "主任",
+            ["Password"] = CordonApp.Password,
+            ["ConfirmPassword"] = CordonApp.Password,
+        };
+    }
+
+    [Fact]
+    public async Task SqliteRunsInWriteAheadLogModeInTheDataDirectory()
+    {
+        await using var app = new CordonApp { Provider = "Sqlite" }.With("Cordon:Demo", "false");
+        await app.InitializeAsync();
+        var mode = await app.DbAsync(async db =>
+        {
+            await db.Database.OpenConnectionAsync();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA journal_mode;";
+            return (string)(await command.ExecuteScalarAsync())!;
+        });
+        Assert.Equal("wal", mode);
+        Assert.True(File.Exists(Path.Combine(app.Database.DataDirectory, "cordon.db")));
+        Assert.True(Directory.Exists(Path.Combine(app.Database.DataDirectory, "keys")));
+    }
+
+    [Fact]
+    public async Task SignInIsRateLimitedPerAddress()
+    {
+        await using var app = new CordonApp().With("Cordon:SignIn:PermitPerMinute", "3");
+        await app.InitializeAsync();
+        var client = app.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            var response = await client.PostAsync("/api/v1/auth/login", JsonContent.Create(new { userName = "staff", password = "bad" }));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
+    public async Task MigrationsCoverTheWholeModel()
+    {
+        await using var app = new CordonApp().With("Cordon:Demo", "false");
+        await app.InitializeAsync();
+        Assert.False(await app.DbAsync(db => Task.FromResult(db.Database.HasPendingModelChanges())));
+        Assert.Empty(await app.DbAsync(db => db.Database.GetPendingMigrationsAsync()));
+    }
+}
+
+internal sealed class CapturedLogs : ILoggerProvider
+{
+    private readonly List<string> _lines = [];
+
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return [.. _lines];
+            }
+        }
+    }
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CapturedLogs owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (owner._lines)
+            {
+                owner._lines.Add(formatter(state, exception));
+            }
+        }
+    }
+}
