@@ -1,0 +1,3 @@
+using Cordon.Bench;
+
+return await BenchRunner.RunAsync(args);
