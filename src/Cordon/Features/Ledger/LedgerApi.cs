@@ -3,6 +3,7 @@ using Cordon.Platform.Audit;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
 using Cordon.Platform.Localization;
+using Cordon.Platform.Time;
 using Cordon.Platform.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -22,6 +23,11 @@ public static class LedgerApi
         ledger.MapGet("/residents/{id:guid}", Resident);
         ledger.MapPost("/residents/{id:guid}/reveal", Reveal).RequireAuthorization(RolePermissions.PolicyName(Permission.RevealPersonalData));
         ledger.MapGet("/buildings/{id:guid}/grid", Grid);
+        ledger.MapPost("/import", Import)
+            .RequireAuthorization(RolePermissions.PolicyName(Permission.ImportLedger))
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(Ledger.Import.SpreadsheetReader.MaxFileBytes * 3));
+        ledger.MapGet("/export", Export).RequireAuthorization(RolePermissions.PolicyName(Permission.ExportLedger));
+        ledger.MapGet("/template", Template).RequireAuthorization(RolePermissions.PolicyName(Permission.ImportLedger));
         return app;
     }
 
@@ -65,6 +71,61 @@ public static class LedgerApi
             _ => TypedResults.Ok(new RevealResponse(result.Field!, result.Value)),
         };
     }
+
+    public sealed record ImportResponse(
+        int RowsRead, int Created, int Updated, int Unchanged, IReadOnlyList<ImportErrorItem> Errors, int ErrorCount, int RowsWithErrors,
+        bool Committed, bool DryRun, IReadOnlyList<string> NewNeighborhoods, IReadOnlyList<string> NewCompounds, int NewBuildings, int NewFlats);
+
+    public sealed record ImportErrorItem(int Row, string? Column, string? Value, string Code, string Message, string Zh, string En);
+
+    /// <summary>
+    /// <c>?dryRun=true</c> (default) previews; <c>mode=all</c> (default) stores nothing if any row is wrong,
+    /// <c>mode=valid</c> stores the valid rows. File-level problems are a ProblemDetails with a code.
+    /// </summary>
+    public static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> Import(
+        HttpRequest request, Ledger.Import.LedgerImporter importer, Catalog catalog, bool? dryRun, string? mode, CancellationToken cancellationToken)
+    {
+        var form = request.HasFormContentType ? await request.ReadFormAsync(cancellationToken) : null;
+        if (form?.Files.GetFile("file") is not { Length: > 0 } file)
+        {
+            return catalog.Problem(LedgerErrors.FileMissing);
+        }
+
+        if (file.Length > Ledger.Import.SpreadsheetReader.MaxFileBytes)
+        {
+            return catalog.Problem(LedgerErrors.FileTooLarge, Ledger.Import.SpreadsheetReader.MaxFileBytes / 1024 / 1024);
+        }
+
+        try
+        {
+            await using var stream = file.OpenReadStream();
+            var report = await importer.ImportAsync(stream, file.FileName, dryRun ?? true,
+                mode == "valid" ? Ledger.Import.ImportMode.ValidOnly : Ledger.Import.ImportMode.AllOrNothing, cancellationToken);
+            return TypedResults.Ok(ToResponse(report));
+        }
+        catch (Ledger.Import.SpreadsheetException e)
+        {
+            return catalog.Problem(e.Error, e.Args);
+        }
+    }
+
+    public static ImportResponse ToResponse(Ledger.Import.ImportReport r) => new(
+        r.RowsRead, r.Created, r.Updated, r.Unchanged,
+        [.. r.Errors.Select(e => new ImportErrorItem(e.Row, e.Column, e.Value, e.Code, e.Message, e.Zh, e.En))],
+        r.ErrorCount, r.RowsWithErrors, r.Committed, r.DryRun, r.NewNeighborhoods, r.NewCompounds, r.NewBuildings, r.NewFlats);
+
+    public static async Task<IResult> Export(
+        CordonDb db, Caller caller, Microsoft.Extensions.Localization.IStringLocalizer<Catalog> text, LocalTime time,
+        Guid? compoundId, Guid? buildingId, string? format, CancellationToken cancellationToken)
+    {
+        var kind = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase) ? ExportFormat.Csv : ExportFormat.Xlsx;
+        var (file, _) = await LedgerExport.WriteAsync(db, caller, new ResidentSearch(compoundId, buildingId), kind, k => text[k], cancellationToken);
+        var name = $"人房台账-{time.Now:yyyyMMdd-HHmm}.{(kind == ExportFormat.Csv ? "csv" : "xlsx")}";
+        return TypedResults.File(file, kind == ExportFormat.Csv ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+    }
+
+    public static FileContentHttpResult Template() => TypedResults.File(
+        Ledger.Import.TemplateWorkbook.Build(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "人房台账导入模板.xlsx");
 
     public static async Task<Results<Ok<BuildingGrid>, NotFound>> Grid(Guid id, CordonDb db, CancellationToken cancellationToken) =>
         await db.GridAsync(id, cancellationToken) is { } grid ? TypedResults.Ok(grid) : TypedResults.NotFound();

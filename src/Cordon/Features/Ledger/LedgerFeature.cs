@@ -11,6 +11,7 @@ public static class LedgerFeature
     {
         builder.Services.AddNavItem("nav.ledger", "/Ledger", Permission.ViewResidents, 20);
         builder.Services.AddScoped<IHomeTile, LedgerTile>();
+        builder.Services.AddScoped<Import.LedgerImporter>();
         return builder;
     }
 

@@ -145,7 +145,8 @@ public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller 
         foreach (var property in entry.Properties)
         {
             var meta = property.Metadata;
-            if (meta.IsPrimaryKey() || meta.IsConcurrencyToken)
+            // The audit line has its own time; a row's UpdatedAt is noise in its history.
+            if (meta.IsPrimaryKey() || meta.IsConcurrencyToken || meta.Name == "UpdatedAt")
             {
                 continue;
             }

@@ -1,0 +1,546 @@
+using Cordon.Platform.Audit;
+using Cordon.Platform.Auth;
+using Cordon.Platform.Data;
+using Cordon.Platform.Localization;
+using Cordon.Platform.Time;
+using Cordon.Platform.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cordon.Features.Ledger.Import;
+
+public enum ImportMode
+{
+    /// <summary>Any error and nothing is stored.</summary>
+    AllOrNothing,
+
+    /// <summary>Valid rows are stored; rows with errors are reported and skipped.</summary>
+    ValidOnly,
+}
+
+/// <summary>One reported problem: the row the spreadsheet program shows, the header text, the value, why.</summary>
+public sealed record ImportError(int Row, string? Column, string? Value, string Code, string Message, string Zh, string En);
+
+public sealed record ImportReport(
+    int RowsRead,
+    int Created,
+    int Updated,
+    int Unchanged,
+    IReadOnlyList<ImportError> Errors,
+    int ErrorCount,
+    int RowsWithErrors,
+    bool Committed,
+    bool DryRun,
+    IReadOnlyList<string> NewNeighborhoods,
+    IReadOnlyList<string> NewCompounds,
+    int NewBuildings,
+    int NewFlats);
+
+/// <summary>
+/// Loads a committee's spreadsheet into the ledger. The dry run and the real run are the same code:
+/// everything happens in one transaction that a dry run (or an all-or-nothing run with errors) rolls
+/// back. Rows stream through in chunks, so memory does not grow with the file.
+/// Residents are matched by document number, else by flat and name: the same file twice changes nothing.
+/// </summary>
+public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, LocalTime time, TimeProvider clock)
+{
+    public const int MaxReportedErrors = 1000;
+    private const int ChunkSize = 2000;
+    private const int HeaderSearchRows = 30;
+
+    private readonly Dictionary<string, Guid> _neighborhoods = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Guid Id, Guid NeighborhoodId)> _compounds = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, Dictionary<string, BuildingInfo>> _buildings = [];
+    private readonly Dictionary<Guid, Dictionary<(int Entrance, string Room), FlatInfo>> _flats = [];
+    private readonly Dictionary<string, int> _seenDocuments = new(StringComparer.Ordinal);
+    private readonly HashSet<(Guid Flat, string Name)> _seenNames = [];
+    private readonly List<ImportError> _errors = [];
+    private readonly HashSet<int> _rowsWithErrors = [];
+    private readonly List<string> _newNeighborhoods = [];
+    private readonly List<string> _newCompounds = [];
+    private int _errorCount;
+    private int _created;
+    private int _updated;
+    private int _unchanged;
+    private int _newBuildings;
+    private int _newFlats;
+    private DateTime _now;
+
+    public async Task<ImportReport> ImportAsync(Stream file, string fileName, bool dryRun, ImportMode mode, CancellationToken cancellationToken = default)
+    {
+        _now = clock.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(time.Now);
+        using var rows = SpreadsheetReader.Read(file, fileName).GetEnumerator();
+        var parser = FindHeader(rows, today);
+
+        var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await LoadPlacesAsync(cancellationToken);
+
+        var rowsRead = 0;
+        var chunk = new List<LedgerRow>(ChunkSize);
+        var problems = new List<RowProblem>();
+        while (rows.MoveNext())
+        {
+            var row = rows.Current;
+            if (row.IsBlank)
+            {
+                continue;
+            }
+
+            rowsRead++;
+            if (parser.Parse(row, problems) is { } parsed)
+            {
+                chunk.Add(parsed);
+            }
+
+            Report(problems);
+            if (chunk.Count == ChunkSize)
+            {
+                await ApplyAsync(chunk, cancellationToken);
+                chunk.Clear();
+            }
+        }
+
+        await ApplyAsync(chunk, cancellationToken);
+        db.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+
+        var commit = !dryRun && (mode == ImportMode.ValidOnly || _errorCount == 0) && _created + _updated > 0;
+        if (commit)
+        {
+            db.Audit(AuditAction.Import, "Ledger", null, fileName, new
+            {
+                file = new[] { null, fileName },
+                rows = new int?[] { null, rowsRead },
+                created = new int?[] { null, _created },
+                updated = new int?[] { null, _updated },
+                errors = new int?[] { null, _errorCount },
+            });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        else
+        {
+            await transaction.RollbackAsync(cancellationToken);
+        }
+
+        db.ChangeTracker.Clear();
+        return new ImportReport(rowsRead, _created, _updated, _unchanged, [.. _errors.OrderBy(e => e.Row)], _errorCount, _rowsWithErrors.Count, commit, dryRun,
+            _newNeighborhoods, _newCompounds, _newBuildings, _newFlats);
+    }
+
+    private LedgerRowParser FindHeader(IEnumerator<SheetRow> rows, DateOnly today)
+    {
+        for (var i = 0; i < HeaderSearchRows && rows.MoveNext(); i++)
+        {
+            if (LedgerRowParser.TryHeader(rows.Current, today) is { } parser)
+            {
+                if (parser.MissingRequired.Count > 0)
+                {
+                    throw new SpreadsheetException(LedgerErrors.ColumnsMissing, string.Join("、", parser.MissingRequired.Select(LedgerColumns.HeaderOf)));
+                }
+
+                return parser;
+            }
+        }
+
+        throw new SpreadsheetException(LedgerErrors.HeaderNotFound, string.Join("、", LedgerColumns.Required.Select(LedgerColumns.HeaderOf)));
+    }
+
+    private async Task LoadPlacesAsync(CancellationToken cancellationToken)
+    {
+        // Existence is checked across the whole sub-district (names are unique in it); whether the
+        // caller may write there is checked per row against their jurisdiction.
+        foreach (var n in await db.Neighborhoods.IgnoreQueryFilters().Where(n => n.SubdistrictId == caller.SubdistrictId)
+            .Select(n => new { n.Id, n.Name }).ToListAsync(cancellationToken))
+        {
+            _neighborhoods[n.Name] = n.Id;
+        }
+
+        foreach (var c in await db.Compounds.IgnoreQueryFilters().Where(c => c.SubdistrictId == caller.SubdistrictId)
+            .Select(c => new { c.Id, c.Name, c.NeighborhoodId }).ToListAsync(cancellationToken))
+        {
+            _compounds[c.Name] = (c.Id, c.NeighborhoodId);
+        }
+    }
+
+    private async Task ApplyAsync(List<LedgerRow> chunk, CancellationToken cancellationToken)
+    {
+        if (chunk.Count == 0)
+        {
+            return;
+        }
+
+        var placed = new List<(LedgerRow Row, FlatInfo Flat)>(chunk.Count);
+        foreach (var row in chunk)
+        {
+            if (await PlaceAsync(row, cancellationToken) is { } flat)
+            {
+                placed.Add((row, flat));
+            }
+        }
+
+        var documents = placed.Where(p => p.Row.DocumentNumber is not null).Select(p => p.Row.DocumentNumber!).Distinct().ToList();
+        var byDocument = documents.Count == 0 ? [] : await db.Residents.IgnoreQueryFilters()
+            .Where(r => r.SubdistrictId == caller.SubdistrictId && r.DocumentNumber != null && documents.Contains(r.DocumentNumber))
+            .ToDictionaryAsync(r => (r.DocumentType, r.DocumentNumber!), cancellationToken);
+        var flatsWithoutDocument = placed.Where(p => p.Row.DocumentNumber is null && !p.Flat.IsNew).Select(p => p.Flat.Id).Distinct().ToList();
+        var byFlatAndName = flatsWithoutDocument.Count == 0 ? [] : (await db.Residents
+            .Where(r => flatsWithoutDocument.Contains(r.FlatId))
+            .ToListAsync(cancellationToken))
+            .GroupBy(r => (r.FlatId, r.Name)).ToDictionary(g => g.Key, g => g.First());
+
+        foreach (var (row, flat) in placed)
+        {
+            if (row.DocumentNumber is { } document)
+            {
+                var key = $"{row.DocumentType}:{document}";
+                if (_seenDocuments.TryGetValue(key, out var first))
+                {
+                    Problem(row, LedgerColumn.DocumentNumber, document, LedgerErrors.DuplicateInFile, first);
+                    continue;
+                }
+
+                _seenDocuments[key] = row.Number;
+                if (byDocument.TryGetValue((row.DocumentType, document), out var holder))
+                {
+                    if (holder.FlatId != flat.Id)
+                    {
+                        Problem(row, LedgerColumn.DocumentNumber, document, LedgerErrors.DocumentHeldElsewhere, await DescribeAsync(holder, cancellationToken));
+                        continue;
+                    }
+
+                    Update(holder, row);
+                    continue;
+                }
+            }
+            else if (!_seenNames.Add((flat.Id, row.Name)))
+            {
+                Problem(row, LedgerColumn.Name, row.Name, LedgerErrors.DuplicateInFile, row.Number);
+                continue;
+            }
+            else if (byFlatAndName.TryGetValue((flat.Id, row.Name), out var sameName))
+            {
+                Update(sameName, row);
+                continue;
+            }
+
+            await CreateAsync(row, flat, cancellationToken);
+        }
+
+        db.ChangeTracker.DetectChanges();
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+
+    /// <summary>The flat a row names, creating neighborhood, compound, building and flat as needed and allowed.</summary>
+    private async Task<FlatInfo?> PlaceAsync(LedgerRow row, CancellationToken cancellationToken)
+    {
+        Guid neighborhoodId;
+        Guid compoundId;
+        if (_compounds.TryGetValue(row.Compound, out var compound))
+        {
+            if (row.Neighborhood is { } named && _neighborhoods.TryGetValue(named, out var namedId) && namedId != compound.NeighborhoodId)
+            {
+                Problem(row, LedgerColumn.Compound, row.Compound, LedgerErrors.CompoundInOtherNeighborhood, row.Neighborhood);
+                return null;
+            }
+
+            if (!MayWrite(compound.NeighborhoodId, compound.Id))
+            {
+                Problem(row, LedgerColumn.Compound, row.Compound, LedgerErrors.OutsideJurisdiction);
+                return null;
+            }
+
+            (compoundId, neighborhoodId) = compound;
+        }
+        else
+        {
+            if (row.Neighborhood is null)
+            {
+                if (caller.NeighborhoodIds.Count == 1 && caller.CompoundIds.Count == 0)
+                {
+                    neighborhoodId = caller.NeighborhoodIds[0];
+                }
+                else
+                {
+                    Problem(row, LedgerColumn.Neighborhood, "", LedgerErrors.NeighborhoodRequired, row.Compound);
+                    return null;
+                }
+            }
+            else if (_neighborhoods.TryGetValue(row.Neighborhood, out var existing))
+            {
+                neighborhoodId = existing;
+            }
+            else if (caller.WholeSubdistrict)
+            {
+                var created = new Neighborhood { SubdistrictId = caller.SubdistrictId, Name = row.Neighborhood, CreatedAt = _now };
+                db.Neighborhoods.Add(created);
+                _neighborhoods[created.Name] = created.Id;
+                _newNeighborhoods.Add(created.Name);
+                neighborhoodId = created.Id;
+            }
+            else
+            {
+                Problem(row, LedgerColumn.Neighborhood, row.Neighborhood, LedgerErrors.OutsideJurisdiction);
+                return null;
+            }
+
+            if (!caller.WholeSubdistrict && !caller.NeighborhoodIds.Contains(neighborhoodId))
+            {
+                Problem(row, LedgerColumn.Compound, row.Compound, LedgerErrors.OutsideJurisdiction);
+                return null;
+            }
+
+            var newCompound = new Compound { SubdistrictId = caller.SubdistrictId, NeighborhoodId = neighborhoodId, Name = row.Compound, CreatedAt = _now };
+            db.Compounds.Add(newCompound);
+            _compounds[newCompound.Name] = (newCompound.Id, neighborhoodId);
+            _newCompounds.Add(newCompound.Name);
+            compoundId = newCompound.Id;
+        }
+
+        var buildings = await BuildingsAsync(compoundId, cancellationToken);
+        if (!buildings.TryGetValue(row.Building, out var building))
+        {
+            var entity = new Building
+            {
+                SubdistrictId = caller.SubdistrictId,
+                NeighborhoodId = neighborhoodId,
+                CompoundId = compoundId,
+                Number = row.Building,
+                SortKey = Address.SortKey(row.Building),
+                Floors = row.Floor,
+                Entrances = row.Entrance,
+            };
+            db.Buildings.Add(entity);
+            building = new BuildingInfo(entity.Id, entity.Floors, entity.Entrances, true);
+            buildings[row.Building] = building;
+            _flats[entity.Id] = [];
+            _newBuildings++;
+        }
+        else if (row.Floor > building.Floors || row.Entrance > building.Entrances)
+        {
+            // The file knows a higher floor or another entrance: the building grows to hold it.
+            // Find looks in this chunk's unsaved changes first: the building may be new in this file.
+            var tracked = (await db.Buildings.FindAsync([building.Id], cancellationToken))!;
+            tracked.Floors = Math.Max(tracked.Floors, row.Floor);
+            tracked.Entrances = Math.Max(tracked.Entrances, row.Entrance);
+            db.ChangeTracker.DetectChanges();
+            building = building with { Floors = tracked.Floors, Entrances = tracked.Entrances };
+            buildings[row.Building] = building;
+        }
+
+        var flats = await FlatsAsync(building.Id, cancellationToken);
+        if (!flats.TryGetValue((row.Entrance, row.Room), out var flat))
+        {
+            var entity = new Flat
+            {
+                SubdistrictId = caller.SubdistrictId,
+                NeighborhoodId = neighborhoodId,
+                CompoundId = compoundId,
+                BuildingId = building.Id,
+                Entrance = row.Entrance,
+                Floor = row.Floor,
+                Room = row.Room,
+            };
+            db.Flats.Add(entity);
+            flat = new FlatInfo(entity.Id, neighborhoodId, compoundId, building.Id, null, false, true);
+            flats[(row.Entrance, row.Room)] = flat;
+            _newFlats++;
+        }
+
+        return flat;
+    }
+
+    private bool MayWrite(Guid neighborhoodId, Guid compoundId) =>
+        caller.WholeSubdistrict || caller.NeighborhoodIds.Contains(neighborhoodId) || caller.CompoundIds.Contains(compoundId);
+
+    private async Task<Dictionary<string, BuildingInfo>> BuildingsAsync(Guid compoundId, CancellationToken cancellationToken)
+    {
+        if (!_buildings.TryGetValue(compoundId, out var buildings))
+        {
+            buildings = await db.Buildings.IgnoreQueryFilters().AsNoTracking()
+                .Where(b => b.SubdistrictId == caller.SubdistrictId && b.CompoundId == compoundId)
+                .ToDictionaryAsync(b => b.Number, b => new BuildingInfo(b.Id, b.Floors, b.Entrances, false), StringComparer.Ordinal, cancellationToken);
+            _buildings[compoundId] = buildings;
+        }
+
+        return buildings;
+    }
+
+    private async Task<Dictionary<(int Entrance, string Room), FlatInfo>> FlatsAsync(Guid buildingId, CancellationToken cancellationToken)
+    {
+        if (!_flats.TryGetValue(buildingId, out var flats))
+        {
+            var rows = await db.Flats.IgnoreQueryFilters().AsNoTracking()
+                .Where(f => f.SubdistrictId == caller.SubdistrictId && f.BuildingId == buildingId)
+                .Select(f => new
+                {
+                    f.Id,
+                    f.NeighborhoodId,
+                    f.CompoundId,
+                    f.Entrance,
+                    f.Room,
+                    f.IsVacant,
+                    Household = db.Households.IgnoreQueryFilters().Where(h => h.FlatId == f.Id).Select(h => (Guid?)h.Id).FirstOrDefault(),
+                })
+                .ToListAsync(cancellationToken);
+            flats = rows.ToDictionary(f => (f.Entrance, f.Room), f => new FlatInfo(f.Id, f.NeighborhoodId, f.CompoundId, buildingId, f.Household, f.IsVacant, false));
+            _flats[buildingId] = flats;
+        }
+
+        return flats;
+    }
+
+    private async Task CreateAsync(LedgerRow row, FlatInfo flat, CancellationToken cancellationToken)
+    {
+        var householdId = flat.HouseholdId;
+        if (householdId is null)
+        {
+            var household = new Household
+            {
+                SubdistrictId = caller.SubdistrictId,
+                NeighborhoodId = flat.NeighborhoodId,
+                CompoundId = flat.CompoundId,
+                BuildingId = flat.BuildingId,
+                FlatId = flat.Id,
+                CreatedAt = _now,
+            };
+            db.Households.Add(household);
+            householdId = household.Id;
+        }
+
+        if (flat.IsVacant)
+        {
+            var tracked = await db.Flats.IgnoreQueryFilters().SingleAsync(f => f.Id == flat.Id, cancellationToken);
+            tracked.IsVacant = false;
+            db.ChangeTracker.DetectChanges();
+        }
+
+        _flats[flat.BuildingId][(row.Entrance, row.Room)] = flat with { HouseholdId = householdId, IsVacant = false };
+
+        db.Residents.Add(new Resident
+        {
+            SubdistrictId = caller.SubdistrictId,
+            NeighborhoodId = flat.NeighborhoodId,
+            CompoundId = flat.CompoundId,
+            BuildingId = flat.BuildingId,
+            FlatId = flat.Id,
+            HouseholdId = householdId.Value,
+            Name = row.Name,
+            DocumentType = row.DocumentType,
+            DocumentNumber = row.DocumentNumber,
+            Phone = row.Phone,
+            Sex = row.Sex ?? Sex.Unknown,
+            BirthDate = row.BirthDate,
+            Relation = row.Relation ?? "",
+            Status = row.Status ?? ResidenceStatus.Resident,
+            StatusSince = row.StatusSince,
+            Tags = row.Tags ?? NeedTag.None,
+            Notes = row.Notes ?? "",
+            SamplingCode = SamplingCodes.New(),
+            CreatedAt = _now,
+            UpdatedAt = _now,
+        });
+        _created++;
+    }
+
+    /// <summary>A blank cell keeps what the ledger holds; only values the file states are written.</summary>
+    private void Update(Resident resident, LedgerRow row)
+    {
+        var changed = false;
+        void Set<T>(T current, T? value, Action<T> assign)
+        {
+            if (value is not null && !EqualityComparer<T>.Default.Equals(current, value))
+            {
+                assign(value);
+                changed = true;
+            }
+        }
+
+        Set(resident.Name, row.Name, v => resident.Name = v);
+        Set(resident.Phone, row.Phone, v => resident.Phone = v);
+        Set(resident.Relation, row.Relation, v => resident.Relation = v);
+        Set(resident.Notes, row.Notes, v => resident.Notes = v);
+        if (row.Sex is { } sex && sex != resident.Sex)
+        {
+            resident.Sex = sex;
+            changed = true;
+        }
+
+        if (row.BirthDate is { } birth && birth != resident.BirthDate)
+        {
+            resident.BirthDate = birth;
+            changed = true;
+        }
+
+        if (row.Status is { } status && status != resident.Status)
+        {
+            resident.Status = status;
+            changed = true;
+        }
+
+        if (row.StatusSince is { } since && since != resident.StatusSince)
+        {
+            resident.StatusSince = since;
+            changed = true;
+        }
+
+        if (row.Tags is { } tags && tags != resident.Tags)
+        {
+            resident.Tags = tags;
+            changed = true;
+        }
+
+        if (changed)
+        {
+            resident.UpdatedAt = _now;
+            resident.Version++;
+            _updated++;
+        }
+        else
+        {
+            _unchanged++;
+        }
+    }
+
+    private async Task<string> DescribeAsync(Resident holder, CancellationToken cancellationToken)
+    {
+        var visible = await db.Flats.Where(f => f.Id == holder.FlatId)
+            .Join(db.Buildings, f => f.BuildingId, b => b.Id, (f, b) => new { b.Number, f.Entrance, f.Room, b.Entrances, b.CompoundId })
+            .Join(db.Compounds, x => x.CompoundId, c => c.Id, (x, c) => new { x.Number, x.Entrance, x.Room, x.Entrances, c.Name })
+            .SingleOrDefaultAsync(cancellationToken);
+        return visible is null
+            ? catalog.Find("ledger.import.outside-your-jurisdiction", System.Globalization.CultureInfo.CurrentUICulture)!
+            : $"{visible.Name} {Address.Format(visible.Number, visible.Entrance, visible.Room, visible.Entrances)}";
+    }
+
+    private void Report(List<RowProblem> problems)
+    {
+        foreach (var p in problems)
+        {
+            Add(p.Row, p.Column, p.Value, p.Error, p.Args);
+        }
+
+        problems.Clear();
+    }
+
+    private void Problem(LedgerRow row, LedgerColumn column, string? value, Error error, params object?[] args) =>
+        Add(row.Number, LedgerColumns.HeaderOf(column), value, error, args);
+
+    private void Add(int row, string? column, string? value, Error error, object?[] args)
+    {
+        _errorCount++;
+        _rowsWithErrors.Add(row);
+        if (_errors.Count < MaxReportedErrors)
+        {
+            var (zh, en) = catalog.Both(error.MessageKey, args);
+            var message = Catalog.IsEnglish(System.Globalization.CultureInfo.CurrentUICulture) ? en : zh;
+            _errors.Add(new ImportError(row, column, value, error.Code, message, zh, en));
+        }
+    }
+
+    private sealed record BuildingInfo(Guid Id, int Floors, int Entrances, bool IsNew);
+
+    private sealed record FlatInfo(Guid Id, Guid NeighborhoodId, Guid CompoundId, Guid BuildingId, Guid? HouseholdId, bool IsVacant, bool IsNew);
+}

@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using Cordon.Platform.Web;
+using CsvHelper;
+using CsvHelper.Configuration;
+using MiniExcelLibs;
+
+namespace Cordon.Features.Ledger.Import;
+
+/// <summary>A spreadsheet row as the user's spreadsheet program numbers it, every cell as text.</summary>
+public sealed record SheetRow(int Number, IReadOnlyList<string> Cells)
+{
+    public bool IsBlank => Cells.All(string.IsNullOrWhiteSpace);
+
+    public string Cell(int index) => index < Cells.Count ? Cells[index] : "";
+}
+
+/// <summary>A file refused as a whole: not a spreadsheet, too big, a zip bomb, no header row…</summary>
+public sealed class SpreadsheetException(Error error, params object?[] args) : Exception(error.Code)
+{
+    public Error Error { get; } = error;
+
+    public object?[] Args { get; } = args;
+}
+
+/// <summary>
+/// Reads xlsx and csv (UTF-8 with or without BOM, or GB18030 as older Chinese Excel writes) as rows of
+/// text, streaming. Formulas are never evaluated: a formula cell yields the value Excel last stored.
+/// Every cell is NFKC-normalised (full-width digits and punctuation become half-width) and trimmed.
+/// </summary>
+public static class SpreadsheetReader
+{
+    public const long MaxFileBytes = 20L * 1024 * 1024;
+    public const long MaxUnpackedBytes = 300L * 1024 * 1024;
+    public const int MaxRows = 500_000;
+    private const int MaxCompressionRatio = 150;
+
+    public static IEnumerable<SheetRow> Read(Stream stream, string fileName)
+    {
+        if (stream.CanSeek && stream.Length > MaxFileBytes)
+        {
+            throw new SpreadsheetException(LedgerErrors.FileTooLarge, MaxFileBytes / 1024 / 1024);
+        }
+
+        var head = new byte[8];
+        var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        stream.Position = 0;
+        if (read == 0)
+        {
+            throw new SpreadsheetException(LedgerErrors.FileEmpty);
+        }
+
+        if (head[0] == 0xD0 && head[1] == 0xCF && head[2] == 0x11 && head[3] == 0xE0)
+        {
+            throw new SpreadsheetException(LedgerErrors.FileLegacyXls);
+        }
+
+        var extension = Path.GetExtension(fileName).ToLowerInvariant();
+        if (head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4)
+        {
+            CheckZip(stream);
+            return Xlsx(stream);
+        }
+
+        if (extension is ".xlsx" or ".xlsm" or ".xls")
+        {
+            throw new SpreadsheetException(LedgerErrors.FileNotSpreadsheet);
+        }
+
+        if (LooksBinary(stream))
+        {
+            throw new SpreadsheetException(LedgerErrors.FileNotSpreadsheet);
+        }
+
+        return Csv(stream);
+    }
+
+    /// <summary>Cell text the way people read it: no scientific notation for whole numbers Excel kept exactly.</summary>
+    public static string Text(object? value) => value switch
+    {
+        null => "",
+        string s => Clean(s),
+        DateTime d => d.TimeOfDay == TimeSpan.Zero ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : d.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+        double d when Math.Abs(d) < 1e15 && d == Math.Floor(d) => d.ToString("F0", CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        decimal m => m.ToString(CultureInfo.InvariantCulture),
+        bool b => b ? "TRUE" : "FALSE",
+        IFormattable f => Clean(f.ToString(null, CultureInfo.InvariantCulture)),
+        _ => Clean(value.ToString() ?? ""),
+    };
+
+    public static string Clean(string value)
+    {
+        if (value.Length == 0)
+        {
+            return value;
+        }
+
+        var normalized = value.IsNormalized(NormalizationForm.FormKC) ? value : value.Normalize(NormalizationForm.FormKC);
+        normalized = normalized.Trim(' ', '\t', '\r', '\n', '\u00A0', '\u3000', '\uFEFF', '\u200B');
+
+        // Cordon's own exports guard formula-like cells with an apostrophe; take it off on the way back in.
+        return normalized.Length > 1 && normalized[0] == '\'' && normalized[1] is '=' or '+' or '-' or '@' ? normalized[1..] : normalized;
+    }
+
+    private static void CheckZip(Stream stream)
+    {
+        try
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            long unpacked = 0;
+            var hasWorkbook = false;
+            foreach (var entry in zip.Entries)
+            {
+                unpacked += entry.Length;
+                hasWorkbook |= entry.FullName.Equals("xl/workbook.xml", StringComparison.OrdinalIgnoreCase);
+                if (entry.CompressedLength > 0 && entry.Length / entry.CompressedLength > MaxCompressionRatio && entry.Length > 10 * 1024 * 1024)
+                {
+                    throw new SpreadsheetException(LedgerErrors.FileZipBomb);
+                }
+            }
+
+            if (unpacked > MaxUnpackedBytes || zip.Entries.Count > 10_000)
+            {
+                throw new SpreadsheetException(LedgerErrors.FileZipBomb);
+            }
+
+            if (!hasWorkbook)
+            {
+                throw new SpreadsheetException(LedgerErrors.FileNotSpreadsheet);
+            }
+        }
+        catch (InvalidDataException)
+        {
+            throw new SpreadsheetException(LedgerErrors.FileNotSpreadsheet);
+        }
+        finally
+        {
+            stream.Position = 0;
+        }
+    }
+
+    private static IEnumerable<SheetRow> Xlsx(Stream stream)
+    {
+        IEnumerable<dynamic> rows;
+        try
+        {
+            rows = MiniExcel.Query(stream, useHeaderRow: false, excelType: ExcelType.XLSX);
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Xml.XmlException or InvalidOperationException)
+        {
+            throw new SpreadsheetException(LedgerErrors.FileNotSpreadsheet);
+        }
+
+        var number = 0;
+        using var enumerator = rows.GetEnumerator();
+        while (true)
+        {
+            IDictionary<string, object?> row;
+            try
+            {
+                if (!enumerator.MoveNext())
+                {
+                    yield break;
+                }
+
+                row = (IDictionary<string, object?>)enumerator.Current;
+            }
+            catch (Exception e) when (e is InvalidDataException or System.Xml.XmlException or InvalidOperationException or FormatException)
+            {
+                throw new SpreadsheetException(LedgerErrors.FileNotSpreadsheet);
+            }
+
+            number++;
+            if (number > MaxRows)
+            {
+                throw new SpreadsheetException(LedgerErrors.FileTooManyRows, MaxRows);
+            }
+
+            var cells = new string[row.Count];
+            var i = 0;
+            foreach (var value in row.Values)
+            {
+                cells[i++] = Text(value);
+            }
+
+            yield return new SheetRow(number, cells);
+        }
+    }
+
+    private static IEnumerable<SheetRow> Csv(Stream stream)
+    {
+        var encoding = DetectEncoding(stream);
+        using var reader = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024, leaveOpen: true);
+        var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            HasHeaderRecord = false,
+            DetectDelimiter = true,
+            DetectDelimiterValues = [",", "\t", ";"],
+            BadDataFound = null,
+            MissingFieldFound = null,
+            IgnoreBlankLines = false,
+        };
+        using var parser = new CsvParser(reader, configuration);
+        var count = 0;
+        var previousEnd = 0;
+        while (parser.Read())
+        {
+            if (++count > MaxRows)
+            {
+                throw new SpreadsheetException(LedgerErrors.FileTooManyRows, MaxRows);
+            }
+
+            var record = parser.Record ?? [];
+            var cells = new string[record.Length];
+            for (var i = 0; i < record.Length; i++)
+            {
+                cells[i] = Clean(record[i]);
+            }
+
+            // The line the record starts on, as a spreadsheet program would number the row.
+            var start = previousEnd + 1;
+            previousEnd = parser.RawRow;
+            yield return new SheetRow(start, cells);
+        }
+    }
+
+    private static Encoding DetectEncoding(Stream stream)
+    {
+        var buffer = new byte[64 * 1024];
+        var length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        stream.Position = 0;
+        if (length >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF)
+        {
+            stream.Position = 3;
+            return new UTF8Encoding(false);
+        }
+
+        if (length >= 2 && ((buffer[0] == 0xFF && buffer[1] == 0xFE) || (buffer[0] == 0xFE && buffer[1] == 0xFF)))
+        {
+            stream.Position = 2;
+            return buffer[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
+        }
+
+        // Cut at the last line break so a character split by the buffer edge does not look invalid.
+        var end = length == buffer.Length ? Array.LastIndexOf(buffer, (byte)'\n', length - 1) + 1 : length;
+        try
+        {
+            new UTF8Encoding(false, throwOnInvalidBytes: true).GetCharCount(buffer, 0, end <= 0 ? length : end);
+            return new UTF8Encoding(false);
+        }
+        catch (DecoderFallbackException)
+        {
+            return Gb18030.Value;
+        }
+    }
+
+    private static readonly Lazy<Encoding> Gb18030 = new(() =>
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding("GB18030");
+    });
+
+    private static bool LooksBinary(Stream stream)
+    {
+        var buffer = new byte[4096];
+        var length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        stream.Position = 0;
+        return buffer.AsSpan(0, length).Contains((byte)0);
+    }
+}
