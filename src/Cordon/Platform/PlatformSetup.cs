@@ -37,6 +37,7 @@ public static class PlatformSetup
             .SetApplicationName("Cordon")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
         builder.AddCordonDatabase(dataDirectory);
+        builder.Services.AddSingleton(new DataDirectory(dataDirectory));
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
@@ -213,6 +214,17 @@ public static class PlatformSetup
                         QueueLimit = 0,
                     }));
         });
+    }
+}
+
+/// <summary>The folder Cordon keeps its files in (database, keys, uploads waiting for confirmation).</summary>
+public sealed record DataDirectory(string Path)
+{
+    public string Sub(string name)
+    {
+        var path = System.IO.Path.Combine(Path, name);
+        Directory.CreateDirectory(path);
+        return path;
     }
 }
 

@@ -20,7 +20,8 @@ public sealed record ResidentRow(
     ResidenceStatus Status,
     NeedTag Tags,
     Sex Sex,
-    DateOnly? BirthDate);
+    DateOnly? BirthDate,
+    string Relation);
 
 public sealed record ResidentSearch(Guid? CompoundId = null, Guid? BuildingId = null, Guid? FlatId = null, string? Q = null, NeedTag? Tag = null, bool IncludeMovedOut = false);
 
@@ -117,11 +118,17 @@ public static class ResidentQueries
         .Select(x => new ResidentRow(
             x.r.Id, x.r.Name, x.r.DocumentType, x.r.DocumentNumber, x.r.Phone,
             Address.Format(x.b.Number, x.f.Entrance, x.f.Room, x.b.Entrances),
-            x.c.Name, x.r.CompoundId, x.r.BuildingId, x.r.FlatId, x.r.HouseholdId, x.r.Status, x.r.Tags, x.r.Sex, x.r.BirthDate));
+            x.c.Name, x.r.CompoundId, x.r.BuildingId, x.r.FlatId, x.r.HouseholdId, x.r.Status, x.r.Tags, x.r.Sex, x.r.BirthDate, x.r.Relation));
 
     public static ResidentRow Masked(this ResidentRow row, Caller caller) => row with
     {
         DocumentNumber = Mask.IdNumber(row.DocumentNumber),
         Phone = caller.Can(Permission.SeePhones) ? row.Phone : Mask.Phone(row.Phone),
     };
+}
+
+public static class Ages
+{
+    public static int Of(DateOnly birth, DateOnly today) =>
+        today.Year - birth.Year - (today < birth.AddYears(today.Year - birth.Year) ? 1 : 0);
 }

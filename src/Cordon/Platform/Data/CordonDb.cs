@@ -163,17 +163,32 @@ public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller 
                 continue;
             }
 
+            // On creation, keys and the creation time say nothing a person needs; later changes of them do.
+            if (entry.State == EntityState.Added && (meta.IsForeignKey() || meta.Name.EndsWith("Id", StringComparison.Ordinal) || meta.Name == "CreatedAt"))
+            {
+                continue;
+            }
+
             if (Mask.SensitiveKindOf(meta) is { } kind)
             {
                 original = Mask.Apply(kind, original as string);
                 current = Mask.Apply(kind, current as string);
             }
 
-            result[meta.Name] = [original, current];
+            result[meta.Name] = [Readable(original), Readable(current)];
         }
 
         return result;
     }
+
+    /// <summary>Enums by name (flags as "A, B"), dates as ISO text: what a person reading the history can map to words.</summary>
+    private static object? Readable(object? value) => value switch
+    {
+        Enum e => e.ToString(),
+        DateOnly d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+        _ => value,
+    };
 
     private LambdaExpression TenantFilter(Type clr)
     {

@@ -1,0 +1,25 @@
+using Cordon.Platform.Auth;
+using Cordon.Platform.Data;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Cordon.Features.Ledger.Buildings;
+
+/// <summary>The building grid (楼栋图): tap a flat to open its household.</summary>
+[Authorize(Policy = "perm:" + nameof(Permission.ViewResidents))]
+public sealed class IndexModel(CordonDb db) : PageModel
+{
+    public BuildingGrid Grid { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (await db.GridAsync(id, cancellationToken) is not { } grid)
+        {
+            return NotFound();
+        }
+
+        Grid = grid;
+        return Page();
+    }
+}

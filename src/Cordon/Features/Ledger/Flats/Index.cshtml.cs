@@ -1,0 +1,69 @@
+using Cordon.Platform.Auth;
+using Cordon.Platform.Data;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cordon.Features.Ledger.Flats;
+
+/// <summary>A flat and its household: who lives behind this door.</summary>
+[Authorize(Policy = "perm:" + nameof(Permission.ViewResidents))]
+public sealed class IndexModel(CordonDb db, Caller caller) : PageModel
+{
+    public Flat Flat { get; private set; } = null!;
+
+    public Building Building { get; private set; } = null!;
+
+    public string Compound { get; private set; } = "";
+
+    public string Address { get; private set; } = "";
+
+    public List<ResidentRow> Residents { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        return Page();
+    }
+
+    /// <summary>Marks the flat vacant or occupied (a sweep finds flats empty that the ledger thought lived in).</summary>
+    public async Task<IActionResult> OnPostVacancyAsync(Guid id, bool vacant, CancellationToken cancellationToken)
+    {
+        if (!caller.Can(Permission.EditLedger))
+        {
+            return Forbid();
+        }
+
+        var flat = await db.Flats.SingleOrDefaultAsync(f => f.Id == id, cancellationToken);
+        if (flat is null)
+        {
+            return NotFound();
+        }
+
+        flat.IsVacant = vacant;
+        await db.SaveChangesAsync(cancellationToken);
+        return Redirect($"/Ledger/Flats/{id}");
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var flat = await db.Flats.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, cancellationToken);
+        if (flat is null)
+        {
+            return false;
+        }
+
+        Flat = flat;
+        Building = await db.Buildings.AsNoTracking().SingleAsync(b => b.Id == flat.BuildingId, cancellationToken);
+        Compound = await db.Compounds.Where(c => c.Id == flat.CompoundId).Select(c => c.Name).SingleAsync(cancellationToken);
+        Address = Ledger.Address.Format(Building.Number, flat.Entrance, flat.Room, Building.Entrances);
+        Residents = [.. (await db.Rows(db.Search(new ResidentSearch(FlatId: id, IncludeMovedOut: true))).ToListAsync(cancellationToken))
+            .Select(r => r.Masked(caller))];
+        return true;
+    }
+}
