@@ -1,11 +1,44 @@
 namespace Cordon.Bench;
 
-/// <summary>Runs one benchmark by name: <c>dotnet run -c Release --project bench/Cordon.Bench -- import</c>.</summary>
+/// <summary>
+/// <c>dotnet run -c Release --project bench/Cordon.Bench -- &lt;benchmark&gt; [--rows N] [--provider Sqlite|Postgres|both] [--postgres CS]</c>.
+/// Prints figures and ratios; never passes or fails.
+/// </summary>
 public static class BenchRunner
 {
-    public static Task<int> RunAsync(string[] args)
+    public static Task<int> Main(string[] args) => RunAsync(args);
+
+    public static async Task<int> RunAsync(string[] args)
     {
-        Console.WriteLine("Benchmarks: (none yet)");
-        return Task.FromResult(args.Length == 0 ? 0 : 2);
+        var name = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "help";
+        var rows = int.TryParse(Option(args, "--rows"), out var n) ? n : 100_000;
+        var postgres = Option(args, "--postgres") ?? Environment.GetEnvironmentVariable("CORDON_BENCH_POSTGRES")
+            ?? "Host=127.0.0.1;Port=5432;Username=postgres;Password=cordon;Timeout=5";
+        var providers = (Option(args, "--provider") ?? "both") switch
+        {
+            "both" => new[] { "Sqlite", "Postgres" },
+            var one => [one],
+        };
+
+        Console.WriteLine($"Cordon benchmarks · {DateTime.Now:yyyy-MM-dd HH:mm} · {Environment.ProcessorCount} cores · {Environment.OSVersion} · .NET {Environment.Version}");
+        switch (name)
+        {
+            case "import":
+                foreach (var provider in providers)
+                {
+                    await ImportBench.RunAsync(provider, provider == "Postgres" ? postgres : null, rows);
+                }
+
+                return 0;
+            default:
+                Console.WriteLine("benchmarks: import");
+                return name == "help" ? 0 : 2;
+        }
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 }

@@ -284,6 +284,35 @@ public sealed class ImportTests(DemoApp app)
         Assert.Equal(0, report.GetProperty("errorCount").GetInt32());
     }
 
+    [Fact]
+    public async Task BulkWrittenRowsAreStoredExactlyAsEntityFrameworkWouldStoreThem()
+    {
+        var compound = NewCompound();
+        await ImportAsync("commander", Sheets.Csv([Sheets.Header, Row(compound, "1号", "1", "101", "许明", tags: "独居")], Sheets.Utf8, true), "bulk.csv", dryRun: false);
+        var (imported, seeded) = await app.DbAsync(async db =>
+        {
+            var importedId = await db.Residents.Where(r => r.Name == "许明" && db.Compounds.Any(c => c.Id == r.CompoundId && c.Name == compound)).Select(r => r.Id).SingleAsync();
+            var seededId = await db.Residents.Where(r => r.Status == ResidenceStatus.Resident && r.Tags == NeedTag.LivesAlone).Select(r => r.Id).FirstAsync();
+            return (await RawAsync(db, importedId), await RawAsync(db, seededId));
+        });
+        Assert.Equal(seeded.Status, imported.Status);
+        Assert.Equal(seeded.DocumentType, imported.DocumentType);
+        Assert.Equal(seeded.Tags, imported.Tags);
+        Assert.Equal(seeded.Id.Length, imported.Id.Length);
+        Assert.Equal(seeded.Id == seeded.Id.ToUpperInvariant(), imported.Id == imported.Id.ToUpperInvariant());
+        Assert.Equal(Shape(seeded.CreatedAt), Shape(imported.CreatedAt));
+
+        // Digits vary, separators and zone markers must not.
+        static string Shape(string text) => System.Text.RegularExpressions.Regex.Replace(text, "[0-9]+", "9");
+
+        static async Task<RawRow> RawAsync(Cordon.Platform.Data.CordonDb db, Guid id) =>
+            await db.Database.SqlQueryRaw<RawRow>(
+                "SELECT CAST(\"Id\" AS TEXT) AS \"Id\", CAST(\"Status\" AS TEXT) AS \"Status\", CAST(\"DocumentType\" AS TEXT) AS \"DocumentType\", CAST(\"Tags\" AS TEXT) AS \"Tags\", CAST(\"CreatedAt\" AS TEXT) AS \"CreatedAt\" FROM \"Residents\" WHERE \"Id\" = {0}", id)
+                .SingleAsync();
+    }
+
+    public sealed record RawRow(string Id, string Status, string DocumentType, string Tags, string CreatedAt);
+
     internal static string NextId()
     {
         var n = Interlocked.Increment(ref SequenceCounter);

@@ -53,10 +53,16 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
     private readonly Dictionary<Guid, Dictionary<(int Entrance, string Room), FlatInfo>> _flats = [];
     private readonly Dictionary<string, int> _seenDocuments = new(StringComparer.Ordinal);
     private readonly HashSet<(Guid Flat, string Name)> _seenNames = [];
+    private readonly Dictionary<Guid, int> _matched = [];
     private readonly List<ImportError> _errors = [];
     private readonly HashSet<int> _rowsWithErrors = [];
     private readonly List<string> _newNeighborhoods = [];
     private readonly List<string> _newCompounds = [];
+    private readonly List<Flat> _pendingFlats = [];
+    private readonly List<Household> _pendingHouseholds = [];
+    private readonly List<Resident> _pendingResidents = [];
+    private readonly List<AuditEntry> _pendingAudit = [];
+    private string _fileName = "";
     private int _errorCount;
     private int _created;
     private int _updated;
@@ -68,6 +74,7 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
     public async Task<ImportReport> ImportAsync(Stream file, string fileName, bool dryRun, ImportMode mode, CancellationToken cancellationToken = default)
     {
         _now = clock.GetUtcNow().UtcDateTime;
+        _fileName = fileName;
         var today = DateOnly.FromDateTime(time.Now);
         using var rows = SpreadsheetReader.Read(file, fileName).GetEnumerator();
         var parser = FindHeader(rows, today);
@@ -180,12 +187,23 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
             }
         }
 
-        var documents = placed.Where(p => p.Row.DocumentNumber is not null).Select(p => p.Row.DocumentNumber!).Distinct().ToList();
-        var byDocument = documents.Count == 0 ? [] : await db.Residents.IgnoreQueryFilters()
-            .Where(r => r.SubdistrictId == caller.SubdistrictId && r.DocumentNumber != null && documents.Contains(r.DocumentNumber))
-            .ToDictionaryAsync(r => (r.DocumentType, r.DocumentNumber!), cancellationToken);
+        // One query per document type, so the unique index (SubdistrictId, DocumentType, DocumentNumber)
+        // answers it: without the type, SQLite scans the whole sub-district for every chunk.
+        var byDocument = new Dictionary<(DocumentType, string), Resident>();
+        foreach (var group in placed.Where(p => p.Row.DocumentNumber is not null).GroupBy(p => p.Row.DocumentType))
+        {
+            var type = group.Key;
+            var numbers = group.Select(p => p.Row.DocumentNumber!).Distinct().ToList();
+            foreach (var resident in await db.Residents.IgnoreQueryFilters().AsNoTracking()
+                .Where(r => r.SubdistrictId == caller.SubdistrictId && r.DocumentType == type && numbers.Contains(r.DocumentNumber!))
+                .ToListAsync(cancellationToken))
+            {
+                byDocument[(resident.DocumentType, resident.DocumentNumber!)] = resident;
+            }
+        }
+
         var flatsWithoutDocument = placed.Where(p => p.Row.DocumentNumber is null && !p.Flat.IsNew).Select(p => p.Flat.Id).Distinct().ToList();
-        var byFlatAndName = flatsWithoutDocument.Count == 0 ? [] : (await db.Residents
+        var byFlatAndName = flatsWithoutDocument.Count == 0 ? [] : (await db.Residents.AsNoTracking()
             .Where(r => flatsWithoutDocument.Contains(r.FlatId))
             .ToListAsync(cancellationToken))
             .GroupBy(r => (r.FlatId, r.Name)).ToDictionary(g => g.Key, g => g.First());
@@ -228,10 +246,43 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
             await CreateAsync(row, flat, cancellationToken);
         }
 
+        // Places and corrections go through EF (audited per row); the new flats, households and
+        // residents are written in bulk, each resident with its own audit line.
         db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
+        await db.BulkInsertAsync(_pendingFlats, cancellationToken);
+        await db.BulkInsertAsync(_pendingHouseholds, cancellationToken);
+        await db.BulkInsertAsync(_pendingResidents, cancellationToken);
+        await db.BulkInsertAsync(_pendingAudit, cancellationToken);
+        _pendingFlats.Clear();
+        _pendingHouseholds.Clear();
+        _pendingResidents.Clear();
+        _pendingAudit.Clear();
     }
+
+    private static string CreatedChanges(Resident r)
+    {
+        var changes = new Dictionary<string, string?[]>
+        {
+            ["Name"] = [null, r.Name],
+            ["DocumentType"] = [null, r.DocumentType.ToString()],
+            ["DocumentNumber"] = [null, Mask.IdNumber(r.DocumentNumber)],
+            ["Phone"] = [null, Mask.Phone(r.Phone)],
+            ["Status"] = [null, r.Status.ToString()],
+        };
+        if (r.Tags != NeedTag.None)
+        {
+            changes["Tags"] = [null, r.Tags.ToString()];
+        }
+
+        return System.Text.Json.JsonSerializer.Serialize(changes, AuditJson);
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions AuditJson = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+    };
 
     /// <summary>The flat a row names, creating neighborhood, compound, building and flat as needed and allowed.</summary>
     private async Task<FlatInfo?> PlaceAsync(LedgerRow row, CancellationToken cancellationToken)
@@ -343,7 +394,7 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
                 Floor = row.Floor,
                 Room = row.Room,
             };
-            db.Flats.Add(entity);
+            _pendingFlats.Add(entity);
             flat = new FlatInfo(entity.Id, neighborhoodId, compoundId, building.Id, null, false, true);
             flats[(row.Entrance, row.Room)] = flat;
             _newFlats++;
@@ -392,8 +443,10 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
         return flats;
     }
 
-    private async Task CreateAsync(LedgerRow row, FlatInfo flat, CancellationToken cancellationToken)
+    private async Task CreateAsync(LedgerRow row, FlatInfo placed, CancellationToken cancellationToken)
     {
+        // The cache holds the flat as the rows before this one left it (household made, no longer vacant).
+        var flat = _flats[placed.BuildingId][(row.Entrance, row.Room)];
         var householdId = flat.HouseholdId;
         if (householdId is null)
         {
@@ -406,7 +459,7 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
                 FlatId = flat.Id,
                 CreatedAt = _now,
             };
-            db.Households.Add(household);
+            _pendingHouseholds.Add(household);
             householdId = household.Id;
         }
 
@@ -419,7 +472,7 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
 
         _flats[flat.BuildingId][(row.Entrance, row.Room)] = flat with { HouseholdId = householdId, IsVacant = false };
 
-        db.Residents.Add(new Resident
+        var resident = new Resident
         {
             SubdistrictId = caller.SubdistrictId,
             NeighborhoodId = flat.NeighborhoodId,
@@ -441,6 +494,20 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
             SamplingCode = SamplingCodes.New(),
             CreatedAt = _now,
             UpdatedAt = _now,
+        };
+        _pendingResidents.Add(resident);
+        _pendingAudit.Add(new AuditEntry
+        {
+            SubdistrictId = caller.SubdistrictId,
+            At = _now,
+            UserId = caller.UserId,
+            UserName = caller.UserName,
+            Action = AuditAction.Create,
+            EntityType = nameof(Resident),
+            EntityId = resident.Id.ToString(),
+            Reason = _fileName.Length > 500 ? _fileName[..500] : _fileName,
+            Changes = CreatedChanges(resident),
+            IpAddress = caller.IpAddress,
         });
         _created++;
     }
@@ -448,60 +515,41 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
     /// <summary>A blank cell keeps what the ledger holds; only values the file states are written.</summary>
     private void Update(Resident resident, LedgerRow row)
     {
-        var changed = false;
-        void Set<T>(T current, T? value, Action<T> assign)
+        if (!_matched.TryAdd(resident.Id, row.Number))
         {
-            if (value is not null && !EqualityComparer<T>.Default.Equals(current, value))
-            {
-                assign(value);
-                changed = true;
-            }
+            Problem(row, LedgerColumn.Name, row.Name, LedgerErrors.DuplicateInFile, _matched[resident.Id]);
+            return;
         }
 
-        Set(resident.Name, row.Name, v => resident.Name = v);
-        Set(resident.Phone, row.Phone, v => resident.Phone = v);
-        Set(resident.Relation, row.Relation, v => resident.Relation = v);
-        Set(resident.Notes, row.Notes, v => resident.Notes = v);
-        if (row.Sex is { } sex && sex != resident.Sex)
-        {
-            resident.Sex = sex;
-            changed = true;
-        }
-
-        if (row.BirthDate is { } birth && birth != resident.BirthDate)
-        {
-            resident.BirthDate = birth;
-            changed = true;
-        }
-
-        if (row.Status is { } status && status != resident.Status)
-        {
-            resident.Status = status;
-            changed = true;
-        }
-
-        if (row.StatusSince is { } since && since != resident.StatusSince)
-        {
-            resident.StatusSince = since;
-            changed = true;
-        }
-
-        if (row.Tags is { } tags && tags != resident.Tags)
-        {
-            resident.Tags = tags;
-            changed = true;
-        }
-
-        if (changed)
-        {
-            resident.UpdatedAt = _now;
-            resident.Version++;
-            _updated++;
-        }
-        else
+        var changed = row.Name != resident.Name
+            || (row.Phone is not null && row.Phone != resident.Phone)
+            || (row.Relation is not null && row.Relation != resident.Relation)
+            || (row.Notes is not null && row.Notes != resident.Notes)
+            || (row.Sex is { } sex && sex != resident.Sex)
+            || (row.BirthDate is { } birth && birth != resident.BirthDate)
+            || (row.Status is { } status && status != resident.Status)
+            || (row.StatusSince is { } since && since != resident.StatusSince)
+            || (row.Tags is { } tags && tags != resident.Tags);
+        if (!changed)
         {
             _unchanged++;
+            return;
         }
+
+        // Read untracked (most rows of a re-import change nothing); tracked from here so the change is audited.
+        db.Residents.Attach(resident);
+        resident.Name = row.Name;
+        resident.Phone = row.Phone ?? resident.Phone;
+        resident.Relation = row.Relation ?? resident.Relation;
+        resident.Notes = row.Notes ?? resident.Notes;
+        resident.Sex = row.Sex ?? resident.Sex;
+        resident.BirthDate = row.BirthDate ?? resident.BirthDate;
+        resident.Status = row.Status ?? resident.Status;
+        resident.StatusSince = row.StatusSince ?? resident.StatusSince;
+        resident.Tags = row.Tags ?? resident.Tags;
+        resident.UpdatedAt = _now;
+        resident.Version++;
+        _updated++;
     }
 
     private async Task<string> DescribeAsync(Resident holder, CancellationToken cancellationToken)

@@ -1,3 +1,0 @@
-using Cordon.Bench;
-
-return await BenchRunner.RunAsync(args);
