@@ -1,4 +1,10 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace Cordon.Migrations.Sqlite;
 
-/// <summary>Marks the migrations of this assembly as Cordon's SQLite schema history.</summary>
-public sealed class SqliteMigrations;
+/// <summary>
+/// Marks the migrations of this assembly as Cordon's Sqlite schema history. It is a DbContext only
+/// because `dotnet ef` requires the type named in [DbContext] to be one; it is never instantiated
+/// (pass `--context CordonDb`).
+/// </summary>
+public sealed class SqliteMigrations : DbContext;

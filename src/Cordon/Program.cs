@@ -1,6 +1,7 @@
 using Cordon.Features.Account;
 using Cordon.Features.Admin;
 using Cordon.Features.Ledger;
+using Cordon.Features.Testing;
 using Cordon.Platform;
 using Cordon.Platform.Web;
 
@@ -9,6 +10,7 @@ var builder = WebApplication.CreateBuilder(Hosting.Arguments(args));
 builder.AddCordonPlatform();
 builder.AddAccounts();
 builder.AddLedger();
+builder.AddTesting();
 builder.AddAdmin();
 
 var app = builder.Build();
@@ -16,6 +18,7 @@ var app = builder.Build();
 app.UseCordonPlatform();
 app.MapAccounts();
 app.MapLedger();
+app.MapTesting();
 
 await app.PrepareAsync();
 await app.RunAsync();

@@ -5,6 +5,7 @@ using Cordon.Platform.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Cordon.Tests.Infrastructure;
 
@@ -57,6 +58,7 @@ public class CordonApp : WebApplicationFactory<Program>, IAsyncLifetime
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureLogging(logging => logging.AddProvider(new ErrorLog()));
         if (ConfigureTestServices is not null)
         {
             builder.ConfigureServices(ConfigureTestServices);

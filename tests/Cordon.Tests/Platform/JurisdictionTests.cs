@@ -35,7 +35,7 @@ public sealed partial class JurisdictionTests(DemoApp app)
         var staff = await app.ApiAsync("staff");
         var compounds = await staff.GetFromJsonAsync<List<JsonElement>>("/api/v1/ledger/compounds");
         Assert.All(compounds!, c => Assert.Equal(DemoData.StaffNeighborhood, c.GetProperty("neighborhood").GetString()));
-        Assert.Equal(2, compounds!.Count);
+        Assert.Contains(compounds!, c => c.GetProperty("name").GetString() == DemoData.BigCompound);
 
         var outside = await ResidentInAsync(DemoData.OtherCompound);
         Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync($"/api/v1/ledger/residents/{outside}")).StatusCode);
@@ -46,7 +46,8 @@ public sealed partial class JurisdictionTests(DemoApp app)
     {
         var commander = await app.ApiAsync("commander");
         var compounds = await commander.GetFromJsonAsync<List<JsonElement>>("/api/v1/ledger/compounds");
-        Assert.Equal(4, compounds!.Count);
+        Assert.Contains(compounds!, c => c.GetProperty("name").GetString() == DemoData.OtherCompound);
+        Assert.Contains(compounds!, c => c.GetProperty("name").GetString() == DemoData.BigCompound);
         var outside = await ResidentInAsync(DemoData.OtherCompound);
         Assert.Equal(HttpStatusCode.OK, (await commander.GetAsync($"/api/v1/ledger/residents/{outside}")).StatusCode);
     }

@@ -19,6 +19,12 @@ public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller 
 
     public DbSet<UserScope> UserScopes => Set<UserScope>();
 
+    /// <summary>Audit values are stored readable: Chinese as Chinese, not \uXXXX escapes.</summary>
+    public static readonly JsonSerializerOptions AuditJson = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+    };
+
     internal Caller Caller => caller;
 
     // Query filters read these per query; EF turns them into parameters.
@@ -90,7 +96,7 @@ public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller 
             EntityType = entityType,
             EntityId = entityId,
             Reason = reason,
-            Changes = details is null ? null : JsonSerializer.Serialize(details),
+            Changes = details is null ? null : JsonSerializer.Serialize(details, AuditJson),
             IpAddress = caller.IpAddress,
         };
         AuditLog.Add(entry);
@@ -129,7 +135,7 @@ public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller 
                 },
                 entry.Metadata.ClrType.Name,
                 audited.Id.ToString());
-            line.Changes = JsonSerializer.Serialize(changes);
+            line.Changes = JsonSerializer.Serialize(changes, AuditJson);
             line.SubdistrictId = entry.Entity switch
             {
                 ITenantOwned owned => owned.SubdistrictId,

@@ -15,15 +15,20 @@ public sealed record Error(string Code, int Status = StatusCodes.Status422Unproc
 public static class ErrorResults
 {
     /// <summary>ProblemDetails with <c>code</c>, the message in the caller's language and in both.</summary>
-    public static ProblemHttpResult Problem(this Catalog catalog, Error error, params object?[] args)
+    public static ProblemHttpResult Problem(this Catalog catalog, Error error, params object?[] args) => catalog.ProblemWithDetails(error, null, args);
+
+    /// <summary>The same, with machine-readable details (e.g. when and where a person was already sampled).</summary>
+    public static ProblemHttpResult ProblemWithDetails(this Catalog catalog, Error error, object? details, params object?[] args)
     {
         var (zh, en) = catalog.Both(error.MessageKey, args);
         var detail = Catalog.IsEnglish(System.Globalization.CultureInfo.CurrentUICulture) ? en : zh;
-        return TypedResults.Problem(
-            detail: detail,
-            statusCode: error.Status,
-            title: error.Code,
-            extensions: new Dictionary<string, object?> { ["code"] = error.Code, ["zh"] = zh, ["en"] = en });
+        var extensions = new Dictionary<string, object?> { ["code"] = error.Code, ["zh"] = zh, ["en"] = en };
+        if (details is not null)
+        {
+            extensions["details"] = details;
+        }
+
+        return TypedResults.Problem(detail: detail, statusCode: error.Status, title: error.Code, extensions: extensions);
     }
 
     public static string Message(this Catalog catalog, Error error, params object?[] args)

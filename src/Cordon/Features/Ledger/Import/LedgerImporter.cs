@@ -276,13 +276,8 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
             changes["Tags"] = [null, r.Tags.ToString()];
         }
 
-        return System.Text.Json.JsonSerializer.Serialize(changes, AuditJson);
+        return System.Text.Json.JsonSerializer.Serialize(changes, CordonDb.AuditJson);
     }
-
-    private static readonly System.Text.Json.JsonSerializerOptions AuditJson = new()
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
-    };
 
     /// <summary>The flat a row names, creating neighborhood, compound, building and flat as needed and allowed.</summary>
     private async Task<FlatInfo?> PlaceAsync(LedgerRow row, CancellationToken cancellationToken)

@@ -1,0 +1,174 @@
+using Cordon.Features.Ledger;
+using Cordon.Platform.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cordon.Features.Testing;
+
+/// <summary>Expected, sampled, exempt and missing: computed from the ledger, never typed by hand.</summary>
+public sealed record CoverageCounts(int Expected, int Sampled, int Exempt, int Missing, int Visitors)
+{
+    public double Percent => Expected == 0 ? 0 : 100.0 * (Sampled + Exempt) / Expected;
+}
+
+public sealed record CoverageGroup(Guid Id, string Name, CoverageCounts Counts);
+
+public sealed record MissingPerson(
+    Guid ResidentId, string Name, Guid CompoundId, string Compound, Guid BuildingId, string Building, int Entrance, int Floor, string Room,
+    string Address, NeedTag Tags, string? Phone, Guid FlatId);
+
+public enum PersonState
+{
+    Missing,
+    Sampled,
+    Exempt,
+}
+
+public static class Coverage
+{
+    private sealed class Flags
+    {
+        public Guid CompoundId { get; init; }
+
+        public Guid BuildingId { get; init; }
+
+        public Guid FlatId { get; init; }
+
+        public bool Sampled { get; init; }
+
+        public bool Exempt { get; init; }
+    }
+
+    /// <summary>One row per expected resident with two flags, all in SQL (NOT EXISTS anti-joins on indexed columns).</summary>
+    private static IQueryable<Flags> Flagged(CordonDb db, RoundScopeSet scope, Guid? compoundId, Guid? buildingId)
+    {
+        var expected = Rounds.Expected(db, scope);
+        if (compoundId is { } c)
+        {
+            expected = expected.Where(r => r.CompoundId == c);
+        }
+
+        if (buildingId is { } b)
+        {
+            expected = expected.Where(r => r.BuildingId == b);
+        }
+
+        var round = scope.RoundId;
+        return expected.Select(r => new Flags
+        {
+            CompoundId = r.CompoundId,
+            BuildingId = r.BuildingId,
+            FlatId = r.FlatId,
+            Sampled = db.SampleRecords.Any(s => s.RoundId == round && s.ResidentId == r.Id),
+            Exempt = db.Exemptions.Any(e => e.RoundId == round && e.ResidentId == r.Id),
+        });
+    }
+
+    public static async Task<CoverageCounts> CountsAsync(CordonDb db, RoundScopeSet scope, Guid? compoundId = null, Guid? buildingId = null, CancellationToken cancellationToken = default)
+    {
+        var totals = await Flagged(db, scope, compoundId, buildingId)
+            .GroupBy(_ => 1)
+            .Select(g => new { Expected = g.Count(), Sampled = g.Sum(x => x.Sampled ? 1 : 0), Exempt = g.Sum(x => !x.Sampled && x.Exempt ? 1 : 0) })
+            .SingleOrDefaultAsync(cancellationToken);
+        var visitors = await Visitors(db, scope.RoundId, compoundId, buildingId).CountAsync(cancellationToken);
+        var expected = totals?.Expected ?? 0;
+        var sampled = totals?.Sampled ?? 0;
+        var exempt = totals?.Exempt ?? 0;
+        return new CoverageCounts(expected + visitors, sampled + visitors, exempt, expected - sampled - exempt, visitors);
+    }
+
+    /// <summary>Counts per compound, or per building of one compound.</summary>
+    public static async Task<List<CoverageGroup>> GroupsAsync(CordonDb db, RoundScopeSet scope, Guid? compoundId, CancellationToken cancellationToken)
+    {
+        var flagged = Flagged(db, scope, compoundId, null);
+        var rows = compoundId is null
+            ? await flagged.GroupBy(x => x.CompoundId)
+                .Select(g => new { Id = g.Key, Expected = g.Count(), Sampled = g.Sum(x => x.Sampled ? 1 : 0), Exempt = g.Sum(x => !x.Sampled && x.Exempt ? 1 : 0) })
+                .ToListAsync(cancellationToken)
+            : await flagged.GroupBy(x => x.BuildingId)
+                .Select(g => new { Id = g.Key, Expected = g.Count(), Sampled = g.Sum(x => x.Sampled ? 1 : 0), Exempt = g.Sum(x => !x.Sampled && x.Exempt ? 1 : 0) })
+                .ToListAsync(cancellationToken);
+        var ids = rows.Select(r => r.Id).ToList();
+        var names = compoundId is null
+            ? await db.Compounds.Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => (c.Name, Sort: 0), cancellationToken)
+            : await db.Buildings.Where(b => ids.Contains(b.Id)).ToDictionaryAsync(b => b.Id, b => (Name: b.Number, Sort: b.SortKey), cancellationToken);
+        return [.. rows
+            .Select(r => new CoverageGroup(r.Id, names.TryGetValue(r.Id, out var n) ? n.Name : "?",
+                new CoverageCounts(r.Expected, r.Sampled, r.Exempt, r.Expected - r.Sampled - r.Exempt, 0)))
+            .OrderBy(g => names.TryGetValue(g.Id, out var n) ? n.Sort : 0).ThenBy(g => g.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Who has not been sampled and is not exempt, in door-knocking order (building, entrance, floor, room).</summary>
+    public static IQueryable<MissingPerson> Missing(CordonDb db, RoundScopeSet scope, Guid? compoundId = null, Guid? buildingId = null)
+    {
+        var expected = Rounds.Expected(db, scope);
+        if (compoundId is { } c)
+        {
+            expected = expected.Where(r => r.CompoundId == c);
+        }
+
+        if (buildingId is { } b)
+        {
+            expected = expected.Where(r => r.BuildingId == b);
+        }
+
+        var round = scope.RoundId;
+        return expected
+            .Where(r => !db.SampleRecords.Any(s => s.RoundId == round && s.ResidentId == r.Id) && !db.Exemptions.Any(e => e.RoundId == round && e.ResidentId == r.Id))
+            .Join(db.Flats, r => r.FlatId, f => f.Id, (r, f) => new { r, f })
+            .Join(db.Buildings, x => x.r.BuildingId, bd => bd.Id, (x, bd) => new { x.r, x.f, bd })
+            .Join(db.Compounds, x => x.r.CompoundId, cp => cp.Id, (x, cp) => new { x.r, x.f, x.bd, cp })
+            .OrderBy(x => x.cp.Name).ThenBy(x => x.bd.SortKey).ThenBy(x => x.bd.Number).ThenBy(x => x.f.Entrance).ThenBy(x => x.f.Floor).ThenBy(x => x.f.Room).ThenBy(x => x.r.Name)
+            .Select(x => new MissingPerson(
+                x.r.Id, x.r.Name, x.cp.Id, x.cp.Name, x.bd.Id, x.bd.Number, x.f.Entrance, x.f.Floor, x.f.Room,
+                Address.Format(x.bd.Number, x.f.Entrance, x.f.Room, x.bd.Entrances), x.r.Tags, x.r.Phone, x.f.Id));
+    }
+
+    /// <summary>Marks for the building grid: every flat coloured by how much of it is done.</summary>
+    public static async Task<Dictionary<Guid, GridMark>> GridMarksAsync(CordonDb db, RoundScopeSet scope, Guid buildingId, CancellationToken cancellationToken)
+    {
+        var flats = await Flagged(db, scope, null, buildingId)
+            .GroupBy(x => x.FlatId)
+            .Select(g => new { Flat = g.Key, Expected = g.Count(), Sampled = g.Sum(x => x.Sampled ? 1 : 0), Exempt = g.Sum(x => !x.Sampled && x.Exempt ? 1 : 0) })
+            .ToListAsync(cancellationToken);
+        return flats.ToDictionary(f => f.Flat, f =>
+            f.Sampled + f.Exempt == f.Expected
+                ? f.Sampled == 0 ? new GridMark("mark-info", "coverage.exempt") : new GridMark("mark-ok", "coverage.done")
+                : f.Sampled + f.Exempt == 0 ? new GridMark("mark-bad", "coverage.missing") : new GridMark("mark-warn", "coverage.partial"));
+    }
+
+    /// <summary>Each expected person of one flat, with their state in the round.</summary>
+    public static async Task<List<(Guid ResidentId, string Name, PersonState State, DateTime? TakenAt, string? Tube)>> FlatAsync(
+        CordonDb db, RoundScopeSet scope, Guid flatId, CancellationToken cancellationToken)
+    {
+        var round = scope.RoundId;
+        var people = await Rounds.Expected(db, scope).Where(r => r.FlatId == flatId)
+            .Select(r => new
+            {
+                r.Id,
+                r.Name,
+                Sample = db.SampleRecords.Where(s => s.RoundId == round && s.ResidentId == r.Id).Select(s => new { s.TakenAt, s.TubeCode }).FirstOrDefault(),
+                Exempt = db.Exemptions.Any(e => e.RoundId == round && e.ResidentId == r.Id),
+            })
+            .OrderBy(x => x.Name)
+            .ToListAsync(cancellationToken);
+        return [.. people.Select(p => (p.Id, p.Name,
+            p.Sample is not null ? PersonState.Sampled : p.Exempt ? PersonState.Exempt : PersonState.Missing,
+            p.Sample?.TakenAt, p.Sample?.TubeCode))];
+    }
+
+    private static IQueryable<SampleRecord> Visitors(CordonDb db, Guid round, Guid? compoundId, Guid? buildingId)
+    {
+        var visitors = db.SampleRecords.Where(s => s.RoundId == round && (s.VisitorId != null || s.OutOfScopeReason != null));
+        if (compoundId is { } c)
+        {
+            visitors = visitors.Where(s => s.CompoundId == c);
+        }
+
+        if (buildingId is { } b)
+        {
+            visitors = visitors.Where(s => s.BuildingId == b);
+        }
+
+        return visitors;
+    }
+}

@@ -1,0 +1,177 @@
+using Cordon.Features.Ledger.Import;
+using Cordon.Platform.Audit;
+using Cordon.Platform.Data;
+using Cordon.Platform.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cordon.Features.Testing;
+
+public sealed record LabResultItem(string? TubeCode, string? Result, DateTime? ReportedAt);
+
+public sealed record LabProblem(int Row, string? TubeCode, string Code, string? Value);
+
+public sealed record LabReport(int Applied, int Unchanged, IReadOnlyList<string> UnknownTubes, IReadOnlyList<LabProblem> Invalid, int PositivePools, int PositiveSingles);
+
+/// <summary>
+/// Lab results per tube, from the lab's file or its system. Sending the same results again changes
+/// nothing; unknown tubes are reported back, never dropped silently. A positive pool opens a recall;
+/// a positive single tube marks the person positive.
+/// </summary>
+public static class LabResults
+{
+    public static TubeResult? Parse(string? raw) => (raw ?? "").Trim().ToLowerInvariant() switch
+    {
+        "negative" or "neg" or "n" or "阴性" or "阴" or "-" => TubeResult.Negative,
+        "positive" or "pos" or "p" or "阳性" or "阳" or "+" => TubeResult.Positive,
+        "invalid" or "retest" or "无效" or "复采" or "重采" => TubeResult.Invalid,
+        _ => null,
+    };
+
+    public static async Task<LabReport> ApplyAsync(CordonDb db, IReadOnlyList<LabResultItem> items, DateTime now, CancellationToken cancellationToken)
+    {
+        var invalid = new List<LabProblem>();
+        var parsed = new List<(int Row, string Code, TubeResult Result, DateTime At)>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var code = item.TubeCode?.Trim().ToUpperInvariant() ?? "";
+            if (code.Length == 0)
+            {
+                invalid.Add(new LabProblem(i + 1, item.TubeCode, TestingErrors.TubeCodeInvalid.Code, item.TubeCode));
+                continue;
+            }
+
+            if (Parse(item.Result) is not { } result)
+            {
+                invalid.Add(new LabProblem(i + 1, code, TestingErrors.ResultInvalid.Code, item.Result));
+                continue;
+            }
+
+            parsed.Add((i + 1, code, result, item.ReportedAt?.ToUniversalTime() ?? now));
+        }
+
+        var codes = parsed.Select(p => p.Code).Distinct().ToList();
+        var tubes = new Dictionary<string, Tube>(StringComparer.Ordinal);
+        foreach (var batch in codes.Chunk(1000))
+        {
+            foreach (var tube in await db.Tubes.Where(t => batch.Contains(t.Code)).ToListAsync(cancellationToken))
+            {
+                tubes[tube.Code] = tube;
+            }
+        }
+
+        var unknown = new List<string>();
+        int applied = 0, unchanged = 0, pools = 0, singles = 0;
+        var rounds = new Dictionary<Guid, TestingRound>();
+        foreach (var (_, code, result, at) in parsed)
+        {
+            if (!tubes.TryGetValue(code, out var tube))
+            {
+                unknown.Add(code);
+                continue;
+            }
+
+            if (tube.Result == result)
+            {
+                unchanged++;
+                continue;
+            }
+
+            db.Audit(AuditAction.Update, nameof(Tube), tube.Id.ToString(), null, new Dictionary<string, string?[]>
+            {
+                ["Tube"] = [null, tube.Code],
+                ["Result"] = [tube.Result.ToString(), result.ToString()],
+            });
+            tube.Result = result;
+            tube.ResultAt = at;
+            applied++;
+            if (result != TubeResult.Positive)
+            {
+                continue;
+            }
+
+            if (tube.Capacity > 1)
+            {
+                pools++;
+                if (!rounds.ContainsKey(tube.RoundId))
+                {
+                    var round = await db.TestingRounds.SingleAsync(r => r.Id == tube.RoundId, cancellationToken);
+                    if (round.RecallOf is null)
+                    {
+                        await Recalls.EnsureRecallRoundAsync(db, round, now, cancellationToken);
+                    }
+
+                    rounds[tube.RoundId] = round;
+                }
+            }
+            else
+            {
+                singles++;
+                var person = await db.SampleRecords.Where(r => r.TubeId == tube.Id && r.ResidentId != null).Select(r => r.ResidentId).FirstOrDefaultAsync(cancellationToken);
+                if (person is { } residentId && !await db.PositiveCases.AnyAsync(c => c.TubeId == tube.Id, cancellationToken))
+                {
+                    db.PositiveCases.Add(new PositiveCase { SubdistrictId = tube.SubdistrictId, ResidentId = residentId, RoundId = tube.RoundId, TubeId = tube.Id, DetectedAt = at });
+                }
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return new LabReport(applied, unchanged, unknown, invalid, pools, singles);
+    }
+
+    /// <summary>Reads a lab's CSV or xlsx: columns for the tube code, the result and (optionally) the report time.</summary>
+    public static List<LabResultItem> Read(Stream stream, string fileName)
+    {
+        var items = new List<LabResultItem>();
+        int tube = -1, result = -1, time = -1;
+        foreach (var row in SpreadsheetReader.Read(stream, fileName))
+        {
+            if (row.IsBlank)
+            {
+                continue;
+            }
+
+            if (tube < 0)
+            {
+                for (var i = 0; i < row.Cells.Count; i++)
+                {
+                    var header = row.Cells[i].Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant();
+                    if (header is "管码" or "试管编号" or "试管条码" or "条码" or "采样管编号" or "tube" or "tubecode" or "tubeid")
+                    {
+                        tube = i;
+                    }
+                    else if (header is "结果" or "检测结果" or "result")
+                    {
+                        result = i;
+                    }
+                    else if (header is "报告时间" or "检测时间" or "reportedat" or "reported" or "time")
+                    {
+                        time = i;
+                    }
+                }
+
+                if (tube < 0 || result < 0)
+                {
+                    tube = -1;
+                    if (row.Number > 30)
+                    {
+                        throw new SpreadsheetException(TestingErrors.LabHeaderNotFound);
+                    }
+                }
+
+                continue;
+            }
+
+            DateTime? at = time >= 0 && DateTime.TryParse(row.Cell(time), System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var parsed) ? parsed : null;
+            items.Add(new LabResultItem(row.Cell(tube), row.Cell(result), at));
+        }
+
+        if (tube < 0)
+        {
+            throw new SpreadsheetException(TestingErrors.LabHeaderNotFound);
+        }
+
+        return items;
+    }
+}

@@ -1,0 +1,294 @@
+using Cordon.Platform.Data;
+using Web = Cordon.Platform.Web;
+
+namespace Cordon.Features.Testing;
+
+public enum RoundStatus
+{
+    Planned,
+    Open,
+    Closed,
+}
+
+public enum RoundRule
+{
+    /// <summary>A routine round.</summary>
+    Routine,
+
+    /// <summary>Part of "two tests within 48 hours" for a sealed building: rounds share a series.</summary>
+    TwoWithin48Hours,
+}
+
+public enum TubeResult
+{
+    Pending,
+    Negative,
+    Positive,
+    Invalid,
+}
+
+public enum ExemptionKind
+{
+    /// <summary>Verified away (not in the building).</summary>
+    Away,
+
+    /// <summary>In hospital.</summary>
+    Hospitalized,
+
+    /// <summary>Already positive (under care elsewhere).</summary>
+    Positive,
+
+    Other,
+}
+
+/// <summary>核酸检测轮次: everyone in the scope, in one time window, pooled N to a tube.</summary>
+public sealed class TestingRound : ITenantOwned, IAudited
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid SubdistrictId { get; set; }
+
+    public string Name { get; set; } = "";
+
+    /// <summary>1, 5, 10 or 20 samples per tube.</summary>
+    public int PoolSize { get; set; } = 10;
+
+    public DateTime StartsAt { get; set; }
+
+    public DateTime EndsAt { get; set; }
+
+    public RoundRule Rule { get; set; }
+
+    /// <summary>Rounds of one "two within 48 hours" requirement share this id.</summary>
+    public Guid? SeriesId { get; set; }
+
+    public RoundStatus Status { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime? OpenedAt { get; set; }
+
+    public DateTime? ClosedAt { get; set; }
+
+    /// <summary>Samples an hour a point is planned for until the round measures its own rate.</summary>
+    public int PlannedRatePerPoint { get; set; } = 150;
+
+    /// <summary>Set on a recall round (复核): single-tube retests of the members of this round's positive pools.</summary>
+    public Guid? RecallOf { get; set; }
+
+    /// <summary>Opens a planned round for sampling.</summary>
+    public Web.Error? Open(DateTime now)
+    {
+        if (Status == RoundStatus.Closed)
+        {
+            return TestingErrors.RoundClosed;
+        }
+
+        if (Status == RoundStatus.Open)
+        {
+            return null;
+        }
+
+        Status = RoundStatus.Open;
+        OpenedAt = now;
+        return null;
+    }
+
+    /// <summary>Closes a round: no more samples; lab results still arrive.</summary>
+    public Web.Error? Close(DateTime now)
+    {
+        if (Status == RoundStatus.Closed)
+        {
+            return null;
+        }
+
+        Status = RoundStatus.Closed;
+        ClosedAt = now;
+        return null;
+    }
+}
+
+/// <summary>One part of a round's scope: a neighborhood, a compound or a building.</summary>
+public sealed class RoundScope : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid SubdistrictId { get; set; }
+
+    public Guid RoundId { get; set; }
+
+    public Guid? NeighborhoodId { get; set; }
+
+    public Guid? CompoundId { get; set; }
+
+    public Guid? BuildingId { get; set; }
+}
+
+/// <summary>采样点: where samplers stand, with the buildings sent to it.</summary>
+public sealed class SamplingPoint : ITenantOwned, IAudited
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid SubdistrictId { get; set; }
+
+    public Guid RoundId { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class PointSampler : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid SubdistrictId { get; set; }
+
+    public Guid PointId { get; set; }
+
+    public string UserId { get; set; } = "";
+}
+
+/// <summary>A sample tube: a pool of up to <see cref="Capacity"/> people, or a single tube.</summary>
+public sealed class Tube : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid SubdistrictId { get; set; }
+
+    public Guid RoundId { get; set; }
+
+    /// <summary>The barcode, unique in the sub-district (a database constraint).</summary>
+    public string Code { get; set; } = "";
+
+    public int Capacity { get; set; }
+
+    /// <summary>Samples in the tube; also the concurrency token that keeps it from overflowing.</summary>
+    public int Count { get; set; }
+
+    public Guid? PointId { get; set; }
+
+    public DateTime OpenedAt { get; set; }
+
+    public DateTime? SealedAt { get; set; }
+
+    public TubeResult Result { get; set; }
+
+    public DateTime? ResultAt { get; set; }
+}
+
+/// <summary>
+/// One registered sample. Its id is made on the sampler's device, so a retry is recognised and
+/// answered with the first result; a person is sampled once per round and a tube position is taken
+/// once (database constraints, not checks).
+/// </summary>
+public sealed class SampleRecord : ITenantOwned
+{
+    public Guid Id { get; set; }
+
+    public Guid SubdistrictId { get; set; }
+
+    public Guid RoundId { get; set; }
+
+    public Guid TubeId { get; set; }
+
+    public string TubeCode { get; set; } = "";
+
+    public int Position { get; set; }
+
+    public Guid? ResidentId { get; set; }
+
+    public Guid? VisitorId { get; set; }
+
+    /// <summary>Where the person lives (residents) or visits (visitors), for coverage by compound.</summary>
+    public Guid? CompoundId { get; set; }
+
+    public Guid? BuildingId { get; set; }
+
+    /// <summary>A resident from outside the round's scope, sampled as a visitor, with the reason.</summary>
+    public string? OutOfScopeReason { get; set; }
+
+    public DateTime TakenAt { get; set; }
+
+    public DateTime RecordedAt { get; set; }
+
+    public string SamplerId { get; set; } = "";
+
+    public string SamplerName { get; set; } = "";
+
+    public Guid? PointId { get; set; }
+
+    public string? DeviceId { get; set; }
+
+    public long? DeviceSequence { get; set; }
+
+    /// <summary>Hash of what the client sent, to tell a retry from a different write under the same id.</summary>
+    public string ContentHash { get; set; } = "";
+}
+
+/// <summary>A person tested who is not in the ledger: a visitor, flagged for the ledger.</summary>
+public sealed class Visitor : ITenantOwned, IAudited
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid SubdistrictId { get; set; }
+
+    public Guid RoundId { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public string? Phone { get; set; }
+
+    public Ledger.DocumentType DocumentType { get; set; }
+
+    public string? DocumentNumber { get; set; }
+
+    public Guid? CompoundId { get; set; }
+
+    /// <summary>Whom or what they visit.</summary>
+    public string Reason { get; set; } = "";
+
+    /// <summary>A code like a resident's sampling code, to register their sample.</summary>
+    public string SamplingCode { get; set; } = "";
+
+    /// <summary>Still to be checked by the committee and added to (or kept out of) the ledger.</summary>
+    public bool FlaggedForLedger { get; set; } = true;
+
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>A resident left out of a round's "missing" on purpose, with the reason (audited).</summary>
+public sealed class Exemption : ITenantOwned, IAudited
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid SubdistrictId { get; set; }
+
+    public Guid RoundId { get; set; }
+
+    public Guid ResidentId { get; set; }
+
+    public ExemptionKind Kind { get; set; }
+
+    public string Note { get; set; } = "";
+
+    public DateTime CreatedAt { get; set; }
+
+    public string CreatedBy { get; set; } = "";
+}
+
+/// <summary>A person found positive by a single tube; later features turn it into tracing and a lockdown proposal.</summary>
+public sealed class PositiveCase : ITenantOwned, IAudited
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid SubdistrictId { get; set; }
+
+    public Guid ResidentId { get; set; }
+
+    public Guid RoundId { get; set; }
+
+    public Guid TubeId { get; set; }
+
+    public DateTime DetectedAt { get; set; }
+}
