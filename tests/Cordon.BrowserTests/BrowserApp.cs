@@ -42,6 +42,7 @@ public sealed class BrowserApp : IAsyncLifetime
         App.UseKestrel(0);
         await App.InitializeAsync();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        App.ClientOptions.BaseAddress = new Uri(BaseUrl);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
     }

@@ -68,7 +68,7 @@ public class CordonApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>An API client signed in with a bearer token, as a machine or field device would be.</summary>
     public async Task<HttpClient> ApiAsync(string userName, string password = Password)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+        var client = CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false, BaseAddress = ClientOptions.BaseAddress });
         var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { userName, password });
         response.EnsureSuccessStatusCode();
         var token = await response.Content.ReadFromJsonAsync<TokenResponse>();
@@ -77,7 +77,7 @@ public class CordonApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>A browser-like client (cookies, forms with antiforgery tokens), not yet signed in.</summary>
-    public PageClient Pages() => new(CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false }));
+    public PageClient Pages() => new(CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false, BaseAddress = ClientOptions.BaseAddress }));
 
     /// <summary>A browser-like client signed in through the login page.</summary>
     public async Task<PageClient> PagesAsync(string userName, string password = Password)

@@ -41,7 +41,7 @@ public static class Coverage
     /// <summary>One row per expected resident with two flags, all in SQL (NOT EXISTS anti-joins on indexed columns).</summary>
     private static IQueryable<Flags> Flagged(CordonDb db, RoundScopeSet scope, Guid? compoundId, Guid? buildingId)
     {
-        var expected = Rounds.Expected(db, scope);
+        var expected = Roster.Expected(db, scope);
         if (compoundId is { } c)
         {
             expected = expected.Where(r => r.CompoundId == c);
@@ -100,7 +100,7 @@ public static class Coverage
     /// <summary>Who has not been sampled and is not exempt, in door-knocking order (building, entrance, floor, room).</summary>
     public static IQueryable<MissingPerson> Missing(CordonDb db, RoundScopeSet scope, Guid? compoundId = null, Guid? buildingId = null)
     {
-        var expected = Rounds.Expected(db, scope);
+        var expected = Roster.Expected(db, scope);
         if (compoundId is { } c)
         {
             expected = expected.Where(r => r.CompoundId == c);
@@ -141,7 +141,7 @@ public static class Coverage
         CordonDb db, RoundScopeSet scope, Guid flatId, CancellationToken cancellationToken)
     {
         var round = scope.RoundId;
-        var people = await Rounds.Expected(db, scope).Where(r => r.FlatId == flatId)
+        var people = await Roster.Expected(db, scope).Where(r => r.FlatId == flatId)
             .Select(r => new
             {
                 r.Id,

@@ -133,7 +133,7 @@ public sealed class SamplingRegistrar(CordonDb db, Caller caller, TimeProvider c
         }
 
         var reason = command.OutOfScopeReason?.Trim();
-        if (person.ResidentId is { } residentId && !await Rounds.InScopeAsync(db, round, person, cancellationToken))
+        if (person.ResidentId is { } residentId && !await Roster.InScopeAsync(db, round, person, cancellationToken))
         {
             if (string.IsNullOrEmpty(reason))
             {

@@ -60,7 +60,7 @@ public static class TestingApi
     public static async Task<Results<Created<RoundView>, ProblemHttpResult>> CreateRound(
         RoundRequest body, CordonDb db, Caller caller, Catalog catalog, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (round, error) = await Rounds.CreateAsync(db, caller, body, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        var (round, error) = await Roster.CreateAsync(db, caller, body, clock.GetUtcNow().UtcDateTime, cancellationToken);
         if (error is not null)
         {
             return catalog.Problem(error);
@@ -100,7 +100,7 @@ public static class TestingApi
             return TypedResults.NotFound();
         }
 
-        var scope = await Rounds.ScopeAsync(db, round, cancellationToken);
+        var scope = await Roster.ScopeAsync(db, round, cancellationToken);
         var counts = await Coverage.CountsAsync(db, scope, compoundId, buildingId, cancellationToken);
         var missing = await Coverage.Missing(db, scope, compoundId, buildingId).Take(5000).ToListAsync(cancellationToken);
         var phones = caller.Can(Permission.SeePhones);
@@ -155,8 +155,8 @@ public static class TestingApi
             return catalog.Problem(TestingErrors.ExemptionReasonMissing);
         }
 
-        var scope = await Rounds.ScopeAsync(db, round, cancellationToken);
-        if (!await Rounds.Expected(db, scope).AnyAsync(r => r.Id == body.ResidentId, cancellationToken))
+        var scope = await Roster.ScopeAsync(db, round, cancellationToken);
+        if (!await Roster.Expected(db, scope).AnyAsync(r => r.Id == body.ResidentId, cancellationToken))
         {
             return catalog.Problem(TestingErrors.ResidentNotInRound);
         }
@@ -323,7 +323,7 @@ public static class TestingApi
 
     public static async Task<RoundView> ViewAsync(CordonDb db, TestingRound round, CancellationToken cancellationToken)
     {
-        var scope = await Rounds.ScopeAsync(db, round, cancellationToken);
+        var scope = await Roster.ScopeAsync(db, round, cancellationToken);
         return new RoundView(round.Id, round.Name, round.Status, round.PoolSize, round.StartsAt, round.EndsAt, round.Rule, round.SeriesId, round.RecallOf,
             scope.Neighborhoods, scope.Compounds, scope.Buildings);
     }

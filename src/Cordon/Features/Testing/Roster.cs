@@ -20,7 +20,7 @@ public sealed record RoundRequest(
 /// <summary>The scope of a round, resolved once: which residents are expected.</summary>
 public sealed record RoundScopeSet(Guid RoundId, Guid? RecallOf, List<Guid> Neighborhoods, List<Guid> Compounds, List<Guid> Buildings);
 
-public static class Rounds
+public static class Roster
 {
     public static readonly int[] PoolSizes = [1, 5, 10, 20];
 

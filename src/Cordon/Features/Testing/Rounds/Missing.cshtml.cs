@@ -1,0 +1,49 @@
+using Cordon.Features.Ledger;
+using Cordon.Platform.Auth;
+using Cordon.Platform.Data;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cordon.Features.Testing.Rounds;
+
+/// <summary>
+/// The door-knock list: everyone not yet sampled and not exempt, by building and floor, printable.
+/// With <c>home=true</c>, the home-sampling list: the mobility-impaired and bedridden among them.
+/// </summary>
+[Authorize(Policy = "perm:" + nameof(Permission.ViewResidents))]
+public sealed class MissingModel(CordonDb db, Caller caller) : PageModel
+{
+    public TestingRound Round { get; private set; } = null!;
+
+    public bool Home { get; private set; }
+
+    public List<MissingPerson> People { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(Guid id, Guid? compoundId, Guid? buildingId, bool home, CancellationToken cancellationToken)
+    {
+        var round = await db.TestingRounds.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (round is null)
+        {
+            return NotFound();
+        }
+
+        Round = round;
+        Home = home;
+        var scope = await Testing.Roster.ScopeAsync(db, round, cancellationToken);
+        var missing = Coverage.Missing(db, scope, compoundId, buildingId);
+        People = await missing.Take(20_000).ToListAsync(cancellationToken);
+        if (home)
+        {
+            People = [.. People.Where(p => p.Tags.HasFlag(NeedTag.Mobility))];
+        }
+
+        if (!caller.Can(Permission.SeePhones))
+        {
+            People = [.. People.Select(p => p with { Phone = Mask.Phone(p.Phone) })];
+        }
+
+        return Page();
+    }
+}

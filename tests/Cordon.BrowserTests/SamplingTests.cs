@@ -1,0 +1,61 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace Cordon.BrowserTests;
+
+public sealed class SamplingTests(BrowserApp browser)
+{
+    [Fact]
+    public async Task ASamplerRegistersAPoolWithAKeyboardWedgeScannerOnAPhone()
+    {
+        var page = await browser.PageAsync();
+        var round = await OpenRoundAsync("国权东路88弄");
+        var codes = await browser.App.DbAsync(db => db.Residents
+            .Where(r => r.Status == Cordon.Features.Ledger.ResidenceStatus.Resident && db.Compounds.Any(c => c.Id == r.CompoundId && c.Name == "国权东路88弄"))
+            .OrderBy(r => r.SamplingCode).Select(r => r.SamplingCode).Take(3).ToListAsync());
+        await LedgerTests.SignInAsync(page, "sampler");
+        await page.GotoAsync($"/Testing/Sample?round={round}");
+
+        var scan = page.GetByLabel("扫码或输入");
+        var result = page.Locator("#result");
+        await Assertions.Expect(result).ToContainTextAsync("请扫描试管条码");
+
+        // A keyboard-wedge scanner types the code and presses Enter.
+        await scan.FillAsync("TB" + Guid.NewGuid().ToString("N")[..8]);
+        await scan.PressAsync("Enter");
+        await Assertions.Expect(result).ToContainTextAsync("请扫描居民采样码");
+
+        await scan.FillAsync(codes[0]);
+        await scan.PressAsync("Enter");
+        await Assertions.Expect(result).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("ok"));
+        await Assertions.Expect(result).ToContainTextAsync("1/10");
+        await scan.FillAsync(codes[1]);
+        await scan.PressAsync("Enter");
+        await Assertions.Expect(result).ToContainTextAsync("2/10");
+        await Assertions.Expect(page.Locator("#tube-count")).ToHaveTextAsync("2");
+        await BrowserApp.ScreenshotAsync(page, "20-sampler-ok-phone");
+
+        // The same person again: a big red reason, nothing stored.
+        await scan.FillAsync(codes[0]);
+        await scan.PressAsync("Enter");
+        await Assertions.Expect(result).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("bad"));
+        await Assertions.Expect(result).ToContainTextAsync("本轮已采样");
+        await BrowserApp.ScreenshotAsync(page, "21-sampler-refused-phone");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "封管" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#tube-code")).ToHaveTextAsync("—");
+        Assert.Equal(2, await browser.App.DbAsync(db => db.SampleRecords.CountAsync(r => r.RoundId == round)));
+    }
+
+    private async Task<Guid> OpenRoundAsync(string compound)
+    {
+        var commander = await browser.App.ApiAsync("commander");
+        var compoundId = await browser.App.DbAsync(db => db.Compounds.Where(c => c.Name == compound).Select(c => c.Id).SingleAsync());
+        var created = await commander.PostAsJsonAsync("/api/v1/testing/rounds", new { name = "浏览器测试轮次", compoundIds = new[] { compoundId } });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await commander.PostAsync($"/api/v1/testing/rounds/{id}/open", null);
+        return id;
+    }
+}

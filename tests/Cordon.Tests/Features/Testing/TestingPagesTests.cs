@@ -1,0 +1,99 @@
+using System.Net;
+using Cordon.Features.Demo;
+using Cordon.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cordon.Tests.Features.Testing;
+
+public sealed class TestingPagesTests(DemoApp app)
+{
+    [Fact]
+    public async Task ACommanderPlansAndOpensARoundFromThePage()
+    {
+        var pages = await app.PagesAsync("commander");
+        var compound = await app.DbAsync(db => db.Compounds.Where(c => c.Name == Sampling.Quiet).Select(c => c.Id).SingleAsync());
+        var name = "页面轮次 " + Guid.NewGuid().ToString("N")[..4];
+        var created = await pages.SubmitAsync("/Testing", new()
+        {
+            ["Name"] = name,
+            ["CompoundIds"] = compound.ToString(),
+            ["PoolSize"] = "10",
+            ["StartsAt"] = "2026-11-29T08:00",
+            ["EndsAt"] = "2026-11-29T20:00",
+            ["Rule"] = "Routine",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var url = created.Headers.Location!.OriginalString;
+        var round = await app.DbAsync(db => db.TestingRounds.SingleAsync(r => r.Name == name));
+        Assert.Equal(new DateTime(2026, 11, 29, 0, 0, 0, DateTimeKind.Utc), round.StartsAt);
+
+        var opened = await pages.SubmitAsync(url, [], "form[action$='handler=Open']");
+        Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
+        var page = await pages.PageAsync(url);
+        Assert.Contains("进行中", page.QuerySelector(".page-head")!.TextContent, StringComparison.Ordinal);
+        var expected = page.QuerySelectorAll(".stat b").First().TextContent.Trim();
+        var count = await app.DbAsync(db => db.Residents.CountAsync(r => r.CompoundId == compound
+            && (r.Status == Cordon.Features.Ledger.ResidenceStatus.Resident || r.Status == Cordon.Features.Ledger.ResidenceStatus.Tenant)));
+        Assert.Equal(count.ToString(System.Globalization.CultureInfo.InvariantCulture), expected);
+    }
+
+    [Fact]
+    public async Task ARoundWithoutScopeIsRefusedOnThePageWithAReason()
+    {
+        var pages = await app.PagesAsync("commander");
+        var response = await pages.SubmitAsync("/Testing", new() { ["Name"] = "空范围", ["PoolSize"] = "10", ["Rule"] = "Routine" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("请选择范围", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheMissingListAndTheGridAgreeWithTheCoverage()
+    {
+        var commander = await app.ApiAsync("commander");
+        var sampler = await app.ApiAsync("sampler");
+        var round = await Sampling.OpenRoundAsync(app, commander, DemoData.BigCompound, building: "9号");
+        var codes = await Sampling.CodesAsync(app, DemoData.BigCompound, 4, "9号");
+        var tube = Sampling.Tube();
+        foreach (var code in codes)
+        {
+            await Sampling.RegisterAsync(sampler, round, code, tube);
+        }
+
+        var building = await app.DbAsync(db => db.Buildings.Where(b => b.Number == "9号" && db.Compounds.Any(c => c.Id == b.CompoundId && c.Name == DemoData.BigCompound)).Select(b => b.Id).SingleAsync());
+        var volunteer = await app.PagesAsync("volunteer");
+        var missing = await volunteer.PageAsync($"/Testing/Rounds/{round}/Missing");
+        var rows = missing.QuerySelectorAll(".knock tbody tr").Length;
+        var coverage = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(commander, $"/api/v1/testing/rounds/{round}/coverage");
+        Assert.Equal(coverage.GetProperty("missingCount").GetInt32(), rows);
+
+        var grid = await volunteer.PageAsync($"/Testing/Rounds/{round}/Buildings/{building}");
+        Assert.NotEmpty(grid.QuerySelectorAll("a.cell.mark-bad"));
+        Assert.NotEmpty(grid.QuerySelectorAll("a.cell.mark-ok, a.cell.mark-warn"));
+    }
+
+    [Fact]
+    public async Task AnExemptionIsMadeFromTheFlatPageWithAReason()
+    {
+        var commander = await app.ApiAsync("commander");
+        var round = await Sampling.OpenRoundAsync(app, commander, Sampling.Quiet);
+        var resident = await app.DbAsync(db => db.Residents.Where(r => db.Compounds.Any(c => c.Id == r.CompoundId && c.Name == Sampling.Quiet) && r.Status == Cordon.Features.Ledger.ResidenceStatus.Resident).OrderBy(r => r.Name).FirstAsync());
+        var pages = await app.PagesAsync("commander");
+        var url = $"/Testing/Rounds/{round}/Flats/{resident.FlatId}";
+        var refused = await pages.SubmitAsync(url, new() { ["residentId"] = resident.Id.ToString(), ["kind"] = "Other", ["note"] = "" }, "form[action*='handler=Exempt']");
+        Assert.Contains("请选择豁免原因", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var done = await pages.SubmitAsync(url, new() { ["residentId"] = resident.Id.ToString(), ["kind"] = "Away", ["note"] = "在外地出差" }, "form[action*='handler=Exempt']");
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.True(await app.DbAsync(db => db.Exemptions.AnyAsync(e => e.RoundId == round && e.ResidentId == resident.Id)));
+    }
+
+    [Fact]
+    public async Task TheSamplerScreenListsOpenRoundsAndNeedsNoInlineScript()
+    {
+        var commander = await app.ApiAsync("commander");
+        var round = await Sampling.OpenRoundAsync(app, commander, Sampling.Quiet);
+        var pages = await app.PagesAsync("sampler");
+        var page = await pages.PageAsync($"/Testing/Sample?round={round}");
+        Assert.NotNull(page.QuerySelector($"#round option[value='{round}'][selected]"));
+        Assert.All(page.Scripts, s => Assert.False(string.IsNullOrEmpty(s.Source)));
+    }
+}
