@@ -119,13 +119,16 @@ public static class SlotPlan
         return new RoundPlan(round, points, rates, timetable);
     }
 
-    /// <summary>Samples taken at each point in the last <see cref="MeasureWindow"/>, made into rates.</summary>
+    /// <summary>
+    /// Samples taken at each point in the last <see cref="MeasureWindow"/>, made into rates. Devices may
+    /// run a few minutes ahead (registration accepts that), so the window has no upper bound.
+    /// </summary>
     public static async Task<Dictionary<Guid, PointRate>> RatesAsync(
         CordonDb db, TestingRound round, IReadOnlyList<SamplingPoint> points, DateTime now, CancellationToken cancellationToken)
     {
         var since = now - MeasureWindow;
         var counts = await db.SampleRecords
-            .Where(s => s.RoundId == round.Id && s.PointId != null && s.TakenAt > since && s.TakenAt <= now)
+            .Where(s => s.RoundId == round.Id && s.PointId != null && s.TakenAt > since)
             .GroupBy(s => s.PointId)
             .Select(g => new { Point = g.Key, Count = g.Count() })
             .ToListAsync(cancellationToken);

@@ -97,3 +97,39 @@ public sealed class TestingPagesTests(DemoApp app)
         Assert.All(page.Scripts, s => Assert.False(string.IsNullOrEmpty(s.Source)));
     }
 }
+
+public sealed class SeriesTests(DemoApp app)
+{
+    [Fact]
+    public async Task TwoRoundsOfASeriesShowWhoStillNeedsTheSecondTestAndTheDeadline()
+    {
+        var commander = await app.ApiAsync("commander");
+        var sampler = await app.ApiAsync("sampler");
+        var building = await app.DbAsync(db => db.Buildings.Where(b => b.Number == "11号" && db.Compounds.Any(c => c.Id == b.CompoundId && c.Name == DemoData.BigCompound)).Select(b => b.Id).SingleAsync());
+        var first = await CreateAsync(commander, building, null);
+        var series = await app.DbAsync(db => db.TestingRounds.Where(r => r.Id == first).Select(r => r.SeriesId).SingleAsync());
+        Assert.NotNull(series);
+        var second = await CreateAsync(commander, building, series);
+        var codes = await Sampling.CodesAsync(app, DemoData.BigCompound, 3, "11号");
+        foreach (var code in codes)
+        {
+            await Sampling.RegisterAsync(sampler, first, code, Sampling.Tube());
+        }
+
+        await Sampling.RegisterAsync(sampler, second, codes[0], Sampling.Tube());
+        var page = await (await app.PagesAsync("commander")).PageAsync($"/Testing/Rounds/{second}/Series");
+        var stats = page.QuerySelectorAll(".stat b").Select(b => int.Parse(b.TextContent, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(1, stats[0]);
+        Assert.Equal(2, stats[1]);
+        Assert.Contains("前完成两次", page.QuerySelector(".page-head")!.TextContent, StringComparison.Ordinal);
+    }
+
+    private static async Task<Guid> CreateAsync(HttpClient commander, Guid building, Guid? series)
+    {
+        var created = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(commander, "/api/v1/testing/rounds",
+            new { name = "48h", buildingIds = new[] { building }, rule = "TwoWithin48Hours", seriesId = series });
+        var id = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(created.Content)).GetProperty("id").GetGuid();
+        await commander.PostAsync($"/api/v1/testing/rounds/{id}/open", null);
+        return id;
+    }
+}

@@ -17,11 +17,13 @@ namespace Cordon.Features.Testing.Rounds;
 public sealed class NoticesModel(CordonDb db, Catalog catalog, LocalTime time, TimeProvider clock) : PageModel
 {
     /// <summary>One building's notice, each line in both languages.</summary>
-    public sealed record Notice(Guid BuildingId, string Compound, (string Zh, string En) Building, (string Zh, string En) Line, (string Zh, string En) Date, (string Zh, string En) People);
+    public sealed record Notice(Guid BuildingId, string Compound, (string Zh, string En) Building, (string Zh, string En) Line, string Date, (string Zh, string En) People);
 
     public TestingRound Round { get; private set; } = null!;
 
     public List<Notice> Notices { get; private set; } = [];
+
+    public (string Zh, string En) DateLabel { get; private set; }
 
     public (string Zh, string En) Hint { get; private set; }
 
@@ -57,9 +59,10 @@ public sealed class NoticesModel(CordonDb db, Catalog catalog, LocalTime time, T
                 s.Building.Compound,
                 catalog.Both("plan.notice.building", args),
                 catalog.Both("plan.notice.line", args),
-                catalog.Both("plan.notice.date", from.ToString("yyyy-MM-dd", culture)),
+                from.ToString("yyyy-MM-dd", culture),
                 catalog.Both("plan.notice.people", s.Headcount));
         })];
+        DateLabel = catalog.Both("plan.notice.date");
         Hint = catalog.Both("plan.notice.hint");
         Issued = catalog.Both("plan.notice.issued", time.Format(now));
         return Page();
