@@ -56,7 +56,7 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.HasIndex("SubdistrictId", "CompoundId", "Number")
                         .IsUnique();
 
-                    b.ToTable("Buildings");
+                    b.ToTable("Buildings", (string)null);
                 });
 
             modelBuilder.Entity("Cordon.Features.Ledger.Compound", b =>
@@ -93,7 +93,7 @@ namespace Cordon.Migrations.Sqlite.Migrations
 
                     b.HasIndex("SubdistrictId", "NeighborhoodId");
 
-                    b.ToTable("Compounds");
+                    b.ToTable("Compounds", (string)null);
                 });
 
             modelBuilder.Entity("Cordon.Features.Ledger.Flat", b =>
@@ -137,7 +137,7 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.HasIndex("SubdistrictId", "BuildingId", "Entrance", "Room")
                         .IsUnique();
 
-                    b.ToTable("Flats");
+                    b.ToTable("Flats", (string)null);
                 });
 
             modelBuilder.Entity("Cordon.Features.Ledger.Household", b =>
@@ -175,7 +175,7 @@ namespace Cordon.Migrations.Sqlite.Migrations
 
                     b.HasIndex("SubdistrictId", "FlatId");
 
-                    b.ToTable("Households");
+                    b.ToTable("Households", (string)null);
                 });
 
             modelBuilder.Entity("Cordon.Features.Ledger.Neighborhood", b =>
@@ -200,7 +200,7 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.HasIndex("SubdistrictId", "Name")
                         .IsUnique();
 
-                    b.ToTable("Neighborhoods");
+                    b.ToTable("Neighborhoods", (string)null);
                 });
 
             modelBuilder.Entity("Cordon.Features.Ledger.Resident", b =>
@@ -311,7 +311,7 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.HasIndex("SubdistrictId", "DocumentType", "DocumentNumber")
                         .IsUnique();
 
-                    b.ToTable("Residents");
+                    b.ToTable("Residents", (string)null);
                 });
 
             modelBuilder.Entity("Cordon.Features.Testing.Exemption", b =>
@@ -556,6 +556,73 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.HasIndex("SubdistrictId", "RoundId");
 
                     b.ToTable("SamplingPoints", (string)null);
+                });
+
+            modelBuilder.Entity("Cordon.Features.Testing.SyncConflict", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeviceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DeviceSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ResolvedRecordId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RoundId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SamplerName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubdistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubdistrictId", "Status", "CreatedAt");
+
+                    b.ToTable("SyncConflicts", (string)null);
                 });
 
             modelBuilder.Entity("Cordon.Features.Testing.TestingRound", b =>

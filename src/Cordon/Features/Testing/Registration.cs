@@ -3,6 +3,7 @@ using System.Text;
 using Cordon.Features.Ledger;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
+using Cordon.Platform.Time;
 using Cordon.Platform.Web;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,10 +28,16 @@ public sealed record SampleCommand(
     {
         var text = string.Join('|',
             RoundId.ToString("N"), SamplingCode?.Trim().ToUpperInvariant() ?? "", IdNumber.Normalize(DocumentNumber),
-            TubeCode?.Trim().ToUpperInvariant() ?? "", TakenAt?.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            TubeCode?.Trim().ToUpperInvariant() ?? "", TakenAt is { } t ? Registrations.Microseconds(t.ToUniversalTime()).ToString("O", System.Globalization.CultureInfo.InvariantCulture) : "",
             Single ? "1" : "0", OutOfScopeReason?.Trim() ?? "");
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
     }
+}
+
+/// <summary>Who registers: captured from the request, since the write happens later on the writer's thread.</summary>
+public sealed record Sampler(Guid SubdistrictId, string UserId, string UserName, bool SeesNames)
+{
+    public static Sampler Of(Caller caller) => new(caller.SubdistrictId, caller.UserId ?? "", caller.UserName, caller.Can(Permission.ViewResidents));
 }
 
 /// <summary>A registered sample as the device sees it.</summary>
@@ -54,53 +61,185 @@ public sealed record SampleOutcome(int Status, SampleView? Record, Error? Error 
     public static SampleOutcome Refused(Error error, object? details = null, params object?[] args) => new(error.Status, null, error, args, details);
 }
 
+/// <summary>Who is being sampled: a resident (with place) or a visitor.</summary>
+public sealed record Person(
+    Guid? ResidentId,
+    Guid? VisitorId,
+    string Name,
+    Guid? NeighborhoodId,
+    Guid? ResidentCompoundId,
+    Guid? ResidentBuildingId,
+    Guid? CompoundId,
+    Guid? BuildingId,
+    string Address);
+
+public static class Registrations
+{
+    /// <summary>Microseconds: what PostgreSQL keeps, so a retry answers exactly the first answer.</summary>
+    public static DateTime Microseconds(DateTime value) => new(value.Ticks - (value.Ticks % 10), DateTimeKind.Utc);
+}
+
 /// <summary>
-/// Registers samples. Everything is checked against the database's current state inside one
-/// transaction; the unique indexes on the client id, (round, person) and (tube, position) are the
-/// final word, so two samplers racing for the last place in a tube cannot both get it.
+/// Registers a batch of samples of one sub-district in one transaction: every rule is checked
+/// against the database as it is plus the batch so far, with one query per kind of fact (never one
+/// per sample). The unique indexes on the client id, (round, person) and (tube, position) stay the
+/// final word: if another node got there first, the caller retries the samples one by one.
 /// </summary>
-public sealed class SamplingRegistrar(CordonDb db, Caller caller, TimeProvider clock, Platform.Time.LocalTime time, TubeLocks locks)
+public sealed class SamplingRegistrar(CordonDb db, TimeProvider clock, LocalTime time)
 {
     public const int MaxTubeCode = 32;
 
-    public async Task<SampleOutcome> RegisterAsync(SampleCommand command, CancellationToken cancellationToken = default)
+    public sealed record Item(SampleCommand Command, Sampler Sampler);
+
+    /// <summary>
+    /// The outcome of every item, in order; null when the database refused the batch as a whole (a race).
+    /// All items belong to one sub-district, the one the context's caller acts for.
+    /// </summary>
+    public async Task<SampleOutcome[]?> RegisterAsync(IReadOnlyList<Item> items, CancellationToken cancellationToken)
     {
-        if (command.Id == Guid.Empty)
+        var now = Registrations.Microseconds(clock.GetUtcNow().UtcDateTime);
+        var outcomes = new SampleOutcome[items.Count];
+        var facts = await Facts.LoadAsync(db, items, cancellationToken);
+        var added = new Dictionary<Guid, (string Hash, SampleOutcome Outcome)>();
+        var pending = new List<(int Index, SampleRecord Record, Person Person, Tube Tube, Sampler Sampler)>();
+
+        for (var i = 0; i < items.Count; i++)
         {
-            return SampleOutcome.Refused(TestingErrors.IdMissing);
+            var (command, sampler) = items[i];
+            var hash = command.ContentHash();
+            if (command.Id == Guid.Empty)
+            {
+                outcomes[i] = SampleOutcome.Refused(TestingErrors.IdMissing);
+                continue;
+            }
+
+            if (facts.Existing.TryGetValue(command.Id, out var existing))
+            {
+                outcomes[i] = existing.ContentHash == hash
+                    ? new SampleOutcome(StatusCodes.Status200OK, await ViewAsync(existing, sampler, cancellationToken))
+                    : SampleOutcome.Refused(TestingErrors.IdConflict);
+                continue;
+            }
+
+            if (added.TryGetValue(command.Id, out var twin))
+            {
+                // The same id twice in one batch: the second is a retry of the first.
+                outcomes[i] = twin.Hash == hash ? twin.Outcome with { Status = StatusCodes.Status200OK } : SampleOutcome.Refused(TestingErrors.IdConflict);
+                continue;
+            }
+
+            var refusal = Check(command, sampler, facts, now, out var round, out var person, out var tube, out var reason);
+            if (refusal is not null)
+            {
+                outcomes[i] = refusal;
+                continue;
+            }
+
+            if (tube is null)
+            {
+                tube = new Tube
+                {
+                    SubdistrictId = round!.SubdistrictId,
+                    RoundId = round.Id,
+                    Code = Code(command.TubeCode),
+                    Capacity = command.Single || facts.NeedsSingle(person!, round) ? 1 : round.PoolSize,
+                    PointId = command.PointId,
+                    OpenedAt = now,
+                };
+                db.Tubes.Add(tube);
+                facts.Tubes[tube.Code] = tube;
+            }
+
+            tube.Count++;
+            if (tube.Count == tube.Capacity)
+            {
+                tube.SealedAt = now;
+            }
+
+            var record = new SampleRecord
+            {
+                Id = command.Id,
+                SubdistrictId = round!.SubdistrictId,
+                RoundId = round.Id,
+                TubeId = tube.Id,
+                TubeCode = tube.Code,
+                Position = tube.Count,
+                ResidentId = person!.ResidentId,
+                VisitorId = person.VisitorId,
+                CompoundId = person.CompoundId,
+                BuildingId = person.BuildingId,
+                OutOfScopeReason = reason,
+                TakenAt = Registrations.Microseconds(command.TakenAt?.ToUniversalTime() ?? now),
+                RecordedAt = now,
+                SamplerId = sampler.UserId,
+                SamplerName = sampler.UserName,
+                PointId = command.PointId,
+                DeviceId = command.DeviceId?[..Math.Min(command.DeviceId.Length, 64)],
+                DeviceSequence = command.DeviceSequence,
+                ContentHash = hash,
+            };
+            db.SampleRecords.Add(record);
+            facts.Sampled[(round.Id, person.ResidentId ?? person.VisitorId!.Value)] = new Facts.Earlier(record.TakenAt, sampler.UserName, tube.Code, command.PointId);
+            pending.Add((i, record, person, tube, sampler));
+            added[command.Id] = (hash, new SampleOutcome(StatusCodes.Status201Created, null));
         }
 
-        var hash = command.ContentHash();
-
-        // One registration per tube at a time on this node; across nodes the unique indexes decide.
-        using var _ = await locks.EnterAsync(command.TubeCode?.Trim().ToUpperInvariant() ?? "", cancellationToken);
-        for (var attempt = 0; ; attempt++)
+        if (pending.Count > 0)
         {
             try
             {
-                return await TryRegisterAsync(command, hash, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
             }
-            catch (Exception e) when ((DbErrors.IsUniqueViolation(e) || e is DbUpdateConcurrencyException) && attempt < 8)
+            catch (Exception e) when (DbErrors.IsUniqueViolation(e) || e is DbUpdateConcurrencyException)
             {
-                // Someone else took the place, the tube or the person first: look again.
                 db.ChangeTracker.Clear();
-                await Task.Delay(Random.Shared.Next(1, 5 * (attempt + 1)), cancellationToken);
+                return null;
             }
         }
+
+        foreach (var (index, record, person, tube, sampler) in pending)
+        {
+            outcomes[index] = new SampleOutcome(StatusCodes.Status201Created, View(record, person, tube, sampler));
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            // Same id twice in the batch: answer the retry with the record the first one made.
+            if (outcomes[i] is { Status: StatusCodes.Status200OK, Record: null } retry && pending.FirstOrDefault(p => p.Record.Id == items[i].Command.Id) is { Record: not null } first)
+            {
+                outcomes[i] = retry with { Record = View(first.Record, first.Person, first.Tube, first.Sampler) };
+            }
+        }
+
+        db.ChangeTracker.Clear();
+        return outcomes;
     }
 
-    private async Task<SampleOutcome> TryRegisterAsync(SampleCommand command, string hash, CancellationToken cancellationToken)
+    public async Task<(Tube? Tube, Error? Error)> SealAsync(string code, CancellationToken cancellationToken)
     {
-        var existing = await db.SampleRecords.AsNoTracking().SingleOrDefaultAsync(r => r.Id == command.Id, cancellationToken);
-        if (existing is not null)
+        var tube = await db.Tubes.SingleOrDefaultAsync(t => t.Code == Code(code), cancellationToken);
+        if (tube is null)
         {
-            return existing.ContentHash == hash
-                ? new SampleOutcome(StatusCodes.Status200OK, await ViewAsync(existing, cancellationToken))
-                : SampleOutcome.Refused(TestingErrors.IdConflict);
+            return (null, TestingErrors.TubeNotFound);
         }
 
-        var round = await db.TestingRounds.AsNoTracking().SingleOrDefaultAsync(r => r.Id == command.RoundId, cancellationToken);
-        if (round is null)
+        if (tube.SealedAt is null)
+        {
+            tube.SealedAt = clock.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return (tube, null);
+    }
+
+    private SampleOutcome? Check(
+        SampleCommand command, Sampler sampler, Facts facts, DateTime now,
+        out TestingRound? round, out Person? person, out Tube? tube, out string? reason)
+    {
+        person = null;
+        tube = null;
+        reason = null;
+        if (!facts.Rounds.TryGetValue(command.RoundId, out round) || round.SubdistrictId != sampler.SubdistrictId)
         {
             return SampleOutcome.Refused(TestingErrors.RoundNotFound);
         }
@@ -110,21 +249,19 @@ public sealed class SamplingRegistrar(CordonDb db, Caller caller, TimeProvider c
             return SampleOutcome.Refused(TestingErrors.RoundNotOpen);
         }
 
-        var tubeCode = command.TubeCode?.Trim().ToUpperInvariant() ?? "";
+        var tubeCode = Code(command.TubeCode);
         if (tubeCode.Length is 0 or > MaxTubeCode || !tubeCode.All(char.IsAsciiLetterOrDigit))
         {
             return SampleOutcome.Refused(TestingErrors.TubeCodeInvalid);
         }
 
-        // Microseconds: what PostgreSQL keeps, so a retry answers exactly the first answer.
-        var now = Microseconds(clock.GetUtcNow().UtcDateTime);
-        var takenAt = Microseconds(command.TakenAt?.ToUniversalTime() ?? now);
+        var takenAt = command.TakenAt?.ToUniversalTime() ?? now;
         if (takenAt > now.AddMinutes(10) || takenAt < round.StartsAt.AddDays(-1))
         {
             return SampleOutcome.Refused(TestingErrors.TakenAtInvalid);
         }
 
-        var person = await FindPersonAsync(command, cancellationToken);
+        person = facts.Person(command);
         if (person is null)
         {
             return SampleOutcome.Refused(string.IsNullOrWhiteSpace(command.SamplingCode) && string.IsNullOrWhiteSpace(command.DocumentNumber)
@@ -132,53 +269,27 @@ public sealed class SamplingRegistrar(CordonDb db, Caller caller, TimeProvider c
                 : TestingErrors.PersonNotFound);
         }
 
-        var reason = command.OutOfScopeReason?.Trim();
-        if (person.ResidentId is { } residentId && !await Roster.InScopeAsync(db, round, person, cancellationToken))
+        if (!facts.InScope(round, person))
         {
+            reason = command.OutOfScopeReason?.Trim();
             if (string.IsNullOrEmpty(reason))
             {
                 return SampleOutcome.Refused(TestingErrors.OutsideScope, new { person.Address });
             }
-        }
-        else
-        {
-            reason = null;
+
+            reason = reason[..Math.Min(reason.Length, 200)];
         }
 
-        var earlier = await db.SampleRecords.AsNoTracking()
-            .Where(r => r.RoundId == round.Id && (person.ResidentId != null ? r.ResidentId == person.ResidentId : r.VisitorId == person.VisitorId))
-            .Select(r => new { r.TakenAt, r.SamplerName, r.TubeCode, Point = db.SamplingPoints.Where(p => p.Id == r.PointId).Select(p => p.Name).FirstOrDefault() })
-            .FirstOrDefaultAsync(cancellationToken);
-        if (earlier is not null)
+        if (facts.Sampled.TryGetValue((round.Id, person.ResidentId ?? person.VisitorId!.Value), out var earlier))
         {
+            var point = earlier.PointId is { } p && facts.PointNames.TryGetValue(p, out var name) ? name : null;
             return SampleOutcome.Refused(TestingErrors.AlreadySampled,
-                new { takenAt = earlier.TakenAt, sampler = earlier.SamplerName, point = earlier.Point, tubeCode = earlier.TubeCode },
-                time.Format(earlier.TakenAt), earlier.Point ?? earlier.SamplerName);
+                new { takenAt = earlier.TakenAt, sampler = earlier.SamplerName, point, tubeCode = earlier.TubeCode },
+                time.Format(earlier.TakenAt), point ?? earlier.SamplerName);
         }
 
-        var singleRequired = round.PoolSize == 1 || (person.ResidentId is { } rid && await Recalls.NeedsSingleTubeAsync(db, rid, cancellationToken));
-        var tube = await db.Tubes.SingleOrDefaultAsync(t => t.Code == tubeCode, cancellationToken);
-        if (tube is null)
-        {
-            // The physical tube in the sampler's hand decides: a new pooled tube is not quietly made single.
-            if (singleRequired && round.PoolSize > 1 && !command.Single)
-            {
-                return SampleOutcome.Refused(TestingErrors.SingleTubeRequired);
-            }
-
-            var capacity = singleRequired || command.Single ? 1 : round.PoolSize;
-            tube = new Tube
-            {
-                SubdistrictId = round.SubdistrictId,
-                RoundId = round.Id,
-                Code = tubeCode,
-                Capacity = capacity,
-                PointId = command.PointId,
-                OpenedAt = now,
-            };
-            db.Tubes.Add(tube);
-        }
-        else
+        var singleRequired = facts.NeedsSingle(person, round);
+        if (facts.Tubes.TryGetValue(tubeCode, out tube))
         {
             if (tube.RoundId != round.Id)
             {
@@ -205,148 +316,233 @@ public sealed class SamplingRegistrar(CordonDb db, Caller caller, TimeProvider c
                 return SampleOutcome.Refused(TestingErrors.TubeIsPooled);
             }
         }
-
-        if (singleRequired && tube.Capacity > 1)
+        else if (singleRequired && round.PoolSize > 1 && !command.Single)
         {
+            // The physical tube in the sampler's hand decides: a new pooled tube is not quietly made single.
             return SampleOutcome.Refused(TestingErrors.SingleTubeRequired);
         }
 
-        tube.Count++;
-        if (tube.Count == tube.Capacity)
-        {
-            tube.SealedAt = now;
-        }
-
-        var record = new SampleRecord
-        {
-            Id = command.Id,
-            SubdistrictId = round.SubdistrictId,
-            RoundId = round.Id,
-            TubeId = tube.Id,
-            TubeCode = tube.Code,
-            Position = tube.Count,
-            ResidentId = person.ResidentId,
-            VisitorId = person.VisitorId,
-            CompoundId = person.CompoundId,
-            BuildingId = person.BuildingId,
-            OutOfScopeReason = reason is null ? null : reason[..Math.Min(reason.Length, 200)],
-            TakenAt = takenAt,
-            RecordedAt = now,
-            SamplerId = caller.UserId ?? "",
-            SamplerName = caller.UserName,
-            PointId = command.PointId,
-            DeviceId = command.DeviceId?[..Math.Min(command.DeviceId.Length, 64)],
-            DeviceSequence = command.DeviceSequence,
-            ContentHash = hash,
-        };
-        db.SampleRecords.Add(record);
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
-        return new SampleOutcome(StatusCodes.Status201Created, View(record, person, tube));
+        return null;
     }
 
-    private static DateTime Microseconds(DateTime value) => new(value.Ticks - (value.Ticks % 10), DateTimeKind.Utc);
+    private static string Code(string? raw) => raw?.Trim().ToUpperInvariant() ?? "";
 
-    public async Task<(Tube? Tube, Error? Error)> SealAsync(string code, CancellationToken cancellationToken)
-    {
-        var tube = await db.Tubes.SingleOrDefaultAsync(t => t.Code == code.Trim().ToUpperInvariant(), cancellationToken);
-        if (tube is null)
-        {
-            return (null, TestingErrors.TubeNotFound);
-        }
-
-        if (tube.SealedAt is null)
-        {
-            tube.SealedAt = clock.GetUtcNow().UtcDateTime;
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        return (tube, null);
-    }
-
-    private async Task<Person?> FindPersonAsync(SampleCommand command, CancellationToken cancellationToken)
-    {
-        var code = command.SamplingCode?.Trim().ToUpperInvariant();
-        if (!string.IsNullOrEmpty(code))
-        {
-            if (code.StartsWith('V'))
-            {
-                return await db.Visitors.AsNoTracking().Where(v => v.SamplingCode == code)
-                    .Select(v => new Person(null, v.Id, v.Name, null, null, null, v.CompoundId, null, ""))
-                    .SingleOrDefaultAsync(cancellationToken);
-            }
-
-            return await People(db.Residents.IgnoreQueryFilters().Where(r => r.SubdistrictId == caller.SubdistrictId && r.SamplingCode == code))
-                .SingleOrDefaultAsync(cancellationToken);
-        }
-
-        var number = IdNumber.Normalize(command.DocumentNumber);
-        if (number.Length == 0)
-        {
-            return null;
-        }
-
-        return await People(db.Residents.IgnoreQueryFilters().Where(r => r.SubdistrictId == caller.SubdistrictId && r.DocumentNumber == number))
-            .FirstOrDefaultAsync(cancellationToken);
-    }
-
-    // Samplers work across the sub-district: the lookup is by the tenant, the sampling code being the credential of the moment.
-    private IQueryable<Person> People(IQueryable<Resident> residents) => residents
-        .Where(r => r.Status != ResidenceStatus.MovedOut)
-        .Join(db.Flats.IgnoreQueryFilters(), r => r.FlatId, f => f.Id, (r, f) => new { r, f })
-        .Join(db.Buildings.IgnoreQueryFilters(), x => x.r.BuildingId, b => b.Id, (x, b) => new Person(
-            x.r.Id, null, x.r.Name, x.r.NeighborhoodId, x.r.CompoundId, x.r.BuildingId, x.r.CompoundId, x.r.BuildingId,
-            Address.Format(b.Number, x.f.Entrance, x.f.Room, b.Entrances)));
-
-    private async Task<SampleView> ViewAsync(SampleRecord record, CancellationToken cancellationToken)
+    private async Task<SampleView> ViewAsync(SampleRecord record, Sampler sampler, CancellationToken cancellationToken)
     {
         var tube = await db.Tubes.AsNoTracking().SingleAsync(t => t.Id == record.TubeId, cancellationToken);
         var person = record.ResidentId is { } residentId
-            ? await People(db.Residents.IgnoreQueryFilters().Where(r => r.Id == residentId)).SingleOrDefaultAsync(cancellationToken)
+            ? (await Facts.Rows(db, db.Residents.IgnoreQueryFilters().Where(r => r.Id == residentId)).SingleOrDefaultAsync(cancellationToken))?.ToPerson()
             : await db.Visitors.AsNoTracking().Where(v => v.Id == record.VisitorId)
                 .Select(v => new Person(null, v.Id, v.Name, null, null, null, v.CompoundId, null, "")).SingleOrDefaultAsync(cancellationToken);
-        return View(record, person ?? new Person(record.ResidentId, record.VisitorId, "", null, null, null, null, null, ""), tube);
+        return View(record, person ?? new Person(record.ResidentId, record.VisitorId, "", null, null, null, null, null, ""), tube, sampler);
     }
 
-    private SampleView View(SampleRecord record, Person person, Tube tube) => new(
+    private static SampleView View(SampleRecord record, Person person, Tube tube, Sampler sampler) => new(
         record.Id, record.RoundId, record.ResidentId, record.VisitorId,
-        caller.Can(Permission.ViewResidents) ? person.Name : Names.Mask(person.Name), person.Address,
+        sampler.SeesNames ? person.Name : Names.Mask(person.Name), person.Address,
         tube.Code, record.Position, tube.Capacity, tube.SealedAt is not null, record.TakenAt, record.RecordedAt);
+
+    /// <summary>Everything a batch needs to know, read with one query per kind of fact.</summary>
+    private sealed class Facts
+    {
+        public sealed record Earlier(DateTime TakenAt, string SamplerName, string TubeCode, Guid? PointId);
+
+        public Dictionary<Guid, SampleRecord> Existing { get; private init; } = [];
+
+        public Dictionary<Guid, TestingRound> Rounds { get; private init; } = [];
+
+        public Dictionary<Guid, RoundScopeSet> Scopes { get; } = [];
+
+        public Dictionary<Guid, HashSet<Guid>> RecallMembers { get; } = [];
+
+        public Dictionary<string, Person> ByCode { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, Person> ByDocument { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<(Guid Round, Guid Person), Earlier> Sampled { get; } = [];
+
+        public Dictionary<string, Tube> Tubes { get; private init; } = new(StringComparer.Ordinal);
+
+        public HashSet<Guid> SingleRequired { get; } = [];
+
+        public Dictionary<Guid, string> PointNames { get; private init; } = [];
+
+        public static async Task<Facts> LoadAsync(CordonDb db, IReadOnlyList<Item> items, CancellationToken cancellationToken)
+        {
+            var ids = items.Select(i => i.Command.Id).Distinct().ToList();
+            var roundIds = items.Select(i => i.Command.RoundId).Distinct().ToList();
+            var tubeCodes = items.Select(i => Code(i.Command.TubeCode)).Where(c => c.Length > 0).Distinct().ToList();
+            var tenant = items[0].Sampler.SubdistrictId;
+            var facts = new Facts
+            {
+                Existing = await db.SampleRecords.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken),
+                Rounds = await db.TestingRounds.AsNoTracking().Where(r => roundIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken),
+                Tubes = await db.Tubes.Where(t => tubeCodes.Contains(t.Code)).ToDictionaryAsync(t => t.Code, StringComparer.Ordinal, cancellationToken),
+                PointNames = await db.SamplingPoints.AsNoTracking().Where(p => roundIds.Contains(p.RoundId)).ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken),
+            };
+
+            foreach (var scope in (await db.RoundScopes.AsNoTracking().Where(s => roundIds.Contains(s.RoundId)).ToListAsync(cancellationToken)).GroupBy(s => s.RoundId))
+            {
+                facts.Scopes[scope.Key] = new RoundScopeSet(scope.Key, null,
+                    [.. scope.Where(s => s.NeighborhoodId is not null).Select(s => s.NeighborhoodId!.Value)],
+                    [.. scope.Where(s => s.CompoundId is not null).Select(s => s.CompoundId!.Value)],
+                    [.. scope.Where(s => s.BuildingId is not null).Select(s => s.BuildingId!.Value)]);
+            }
+
+            foreach (var round in facts.Rounds.Values.Where(r => r.RecallOf is not null))
+            {
+                facts.RecallMembers[round.Id] = [.. await Recalls.Members(db, round.RecallOf!.Value).Select(m => m.ResidentId).ToListAsync(cancellationToken)];
+            }
+
+            var codes = items.Select(i => Code(i.Command.SamplingCode)).Where(c => c.Length > 0).Distinct().ToList();
+            var residentCodes = codes.Where(c => !c.StartsWith('V')).ToList();
+            var visitorCodes = codes.Where(c => c.StartsWith('V')).ToList();
+            var documents = items.Where(i => string.IsNullOrWhiteSpace(i.Command.SamplingCode)).Select(i => IdNumber.Normalize(i.Command.DocumentNumber)).Where(d => d.Length > 0).Distinct().ToList();
+            if (residentCodes.Count > 0)
+            {
+                foreach (var row in await Rows(db, db.Residents.IgnoreQueryFilters().Where(r => r.SubdistrictId == tenant && residentCodes.Contains(r.SamplingCode))).ToListAsync(cancellationToken))
+                {
+                    facts.ByCode[row.SamplingCode] = row.ToPerson();
+                }
+            }
+
+            if (visitorCodes.Count > 0)
+            {
+                foreach (var v in await db.Visitors.AsNoTracking().Where(v => visitorCodes.Contains(v.SamplingCode)).ToListAsync(cancellationToken))
+                {
+                    facts.ByCode[v.SamplingCode] = new Person(null, v.Id, v.Name, null, null, null, v.CompoundId, null, "");
+                }
+            }
+
+            if (documents.Count > 0)
+            {
+                foreach (var row in await Rows(db, db.Residents.IgnoreQueryFilters().Where(r => r.SubdistrictId == tenant && r.DocumentNumber != null && documents.Contains(r.DocumentNumber))).ToListAsync(cancellationToken))
+                {
+                    facts.ByDocument.TryAdd(row.DocumentNumber!, row.ToPerson());
+                }
+            }
+
+            var residents = facts.ByCode.Values.Concat(facts.ByDocument.Values).Where(p => p.ResidentId is not null).Select(p => p.ResidentId!.Value).Distinct().ToList();
+            var visitors = facts.ByCode.Values.Where(p => p.VisitorId is not null).Select(p => p.VisitorId!.Value).ToList();
+            foreach (var e in await db.SampleRecords.AsNoTracking()
+                .Where(r => roundIds.Contains(r.RoundId) && ((r.ResidentId != null && residents.Contains(r.ResidentId.Value)) || (r.VisitorId != null && visitors.Contains(r.VisitorId.Value))))
+                .Select(r => new { r.RoundId, Person = r.ResidentId ?? r.VisitorId!.Value, r.TakenAt, r.SamplerName, r.TubeCode, r.PointId })
+                .ToListAsync(cancellationToken))
+            {
+                facts.Sampled[(e.RoundId, e.Person)] = new Earlier(e.TakenAt, e.SamplerName, e.TubeCode, e.PointId);
+            }
+
+            if (residents.Count > 0)
+            {
+                facts.SingleRequired.UnionWith(await db.PositiveCases.Where(c => residents.Contains(c.ResidentId)).Select(c => c.ResidentId).ToListAsync(cancellationToken));
+                var pools = await db.SampleRecords.Where(r => r.ResidentId != null && residents.Contains(r.ResidentId.Value))
+                    .Join(db.Tubes.Where(t => t.Result == TubeResult.Positive && t.Capacity > 1), r => r.TubeId, t => t.Id, (r, _) => new { r.ResidentId, r.TakenAt })
+                    .ToListAsync(cancellationToken);
+                if (pools.Count > 0)
+                {
+                    var cleared = await db.SampleRecords.Where(r => r.ResidentId != null && residents.Contains(r.ResidentId.Value))
+                        .Join(db.Tubes.Where(t => t.Result == TubeResult.Negative && t.Capacity == 1), r => r.TubeId, t => t.Id, (r, _) => new { r.ResidentId, r.TakenAt })
+                        .ToListAsync(cancellationToken);
+                    foreach (var pool in pools.GroupBy(p => p.ResidentId!.Value))
+                    {
+                        var last = pool.Max(p => p.TakenAt);
+                        if (!cleared.Any(c => c.ResidentId == pool.Key && c.TakenAt > last))
+                        {
+                            facts.SingleRequired.Add(pool.Key);
+                        }
+                    }
+                }
+            }
+
+            return facts;
+        }
+
+        public Person? Person(SampleCommand command)
+        {
+            var code = Code(command.SamplingCode);
+            if (code.Length > 0)
+            {
+                return ByCode.GetValueOrDefault(code);
+            }
+
+            var number = IdNumber.Normalize(command.DocumentNumber);
+            return number.Length > 0 ? ByDocument.GetValueOrDefault(number) : null;
+        }
+
+        public bool InScope(TestingRound round, Person person)
+        {
+            if (person.ResidentId is not { } resident)
+            {
+                return true;
+            }
+
+            if (round.RecallOf is not null)
+            {
+                return RecallMembers.TryGetValue(round.Id, out var members) && members.Contains(resident);
+            }
+
+            return Scopes.TryGetValue(round.Id, out var scope)
+                && ((person.NeighborhoodId is { } n && scope.Neighborhoods.Contains(n))
+                    || (person.ResidentCompoundId is { } c && scope.Compounds.Contains(c))
+                    || (person.ResidentBuildingId is { } b && scope.Buildings.Contains(b)));
+        }
+
+        public bool NeedsSingle(Person person, TestingRound round) =>
+            round.PoolSize == 1 || (person.ResidentId is { } id && SingleRequired.Contains(id));
+
+        // Samplers work across their sub-district; the sub-district itself is checked against the round.
+        public static IQueryable<PersonRow> Rows(CordonDb db, IQueryable<Resident> residents) => residents
+            .Where(r => r.Status != ResidenceStatus.MovedOut)
+            .Join(db.Flats.IgnoreQueryFilters(), r => r.FlatId, f => f.Id, (r, f) => new { r, f })
+            .Join(db.Buildings.IgnoreQueryFilters(), x => x.r.BuildingId, b => b.Id, (x, b) => new PersonRow
+            {
+                Id = x.r.Id,
+                Name = x.r.Name,
+                NeighborhoodId = x.r.NeighborhoodId,
+                CompoundId = x.r.CompoundId,
+                BuildingId = x.r.BuildingId,
+                SamplingCode = x.r.SamplingCode,
+                DocumentNumber = x.r.DocumentNumber,
+                Building = b.Number,
+                Entrance = x.f.Entrance,
+                Room = x.f.Room,
+                Entrances = b.Entrances,
+            });
+    }
+
+    /// <summary>A resident with their address, as the registration needs them.</summary>
+    internal sealed class PersonRow
+    {
+        public Guid Id { get; init; }
+
+        public string Name { get; init; } = "";
+
+        public Guid NeighborhoodId { get; init; }
+
+        public Guid CompoundId { get; init; }
+
+        public Guid BuildingId { get; init; }
+
+        public string SamplingCode { get; init; } = "";
+
+        public string? DocumentNumber { get; init; }
+
+        public string Building { get; init; } = "";
+
+        public int Entrance { get; init; }
+
+        public string Room { get; init; } = "";
+
+        public int Entrances { get; init; }
+
+        public Person ToPerson() => new(Id, null, Name, NeighborhoodId, CompoundId, BuildingId, CompoundId, BuildingId, Address.Format(Building, Entrance, Room, Entrances));
+    }
 }
 
-/// <summary>Who is being sampled: a resident (with place) or a visitor.</summary>
-public sealed record Person(
-    Guid? ResidentId,
-    Guid? VisitorId,
-    string Name,
-    Guid? NeighborhoodId,
-    Guid? ResidentCompoundId,
-    Guid? ResidentBuildingId,
-    Guid? CompoundId,
-    Guid? BuildingId,
-    string Address);
 
 public static class Names
 {
     /// <summary>张三丰 → 张**: enough to call someone forward, not enough to identify them.</summary>
     public static string Mask(string name) =>
         string.IsNullOrEmpty(name) ? name : name.Contains(' ', StringComparison.Ordinal) ? name.Split(' ')[0] + " *" : name[0] + new string('*', Math.Max(1, name.Length - 1));
-}
-
-/// <summary>Striped locks by tube code: registrations into one tube queue up instead of colliding.</summary>
-public sealed class TubeLocks
-{
-    private readonly SemaphoreSlim[] _stripes = [.. Enumerable.Range(0, 1024).Select(_ => new SemaphoreSlim(1, 1))];
-
-    public async Task<IDisposable> EnterAsync(string key, CancellationToken cancellationToken)
-    {
-        var stripe = _stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_stripes.Length)];
-        await stripe.WaitAsync(cancellationToken);
-        return new Release(stripe);
-    }
-
-    private sealed class Release(SemaphoreSlim stripe) : IDisposable
-    {
-        public void Dispose() => stripe.Release();
-    }
 }

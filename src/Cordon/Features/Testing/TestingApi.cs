@@ -27,9 +27,11 @@ public static class TestingApi
         rounds.MapPost("/{id:guid}/exemptions", Exempt).RequireAuthorization(manage);
         rounds.MapDelete("/{id:guid}/exemptions/{residentId:guid}", Unexempt).RequireAuthorization(manage);
         rounds.MapPost("/{id:guid}/visitors", AddVisitor).RequireAuthorization(RolePermissions.PolicyName(Permission.Sample));
+        rounds.MapGet("/{id:guid}/roster", Roster_).RequireAuthorization(RolePermissions.PolicyName(Permission.Sample));
 
         var sampling = app.MapApi("/sampling").RequireAuthorization(RolePermissions.PolicyName(Permission.Sample));
         sampling.MapPost("/records", Register);
+        sampling.MapPost("/records:batch", RegisterBatch);
         sampling.MapPost("/tubes/{tubeCode}/seal", Seal);
         sampling.MapGet("/tubes/{tubeCode}", TubeStatus);
 
@@ -56,6 +58,67 @@ public static class TestingApi
     public sealed record VisitorResponse(Guid Id, string SamplingCode);
 
     public sealed record TubeView(string TubeCode, Guid RoundId, int Count, int Capacity, bool Sealed, TubeResult Result);
+
+    public sealed record RosterPerson(string Code, string Name, string Address, bool Single);
+
+    public sealed record RosterResponse(Guid RoundId, string Name, RoundStatus Status, int PoolSize, IReadOnlyList<RosterPerson> People, IReadOnlyList<string> Sampled, IReadOnlyList<TubeView> Tubes);
+
+    /// <summary>
+    /// What a sampler's device keeps for working offline: sampling code → masked name and flat, who is
+    /// already sampled, the open tubes. Nothing more (no ID numbers, no phones).
+    /// </summary>
+    public static async Task<Results<Ok<RosterResponse>, NotFound>> Roster_(Guid id, CordonDb db, Caller caller, CancellationToken cancellationToken)
+    {
+        var round = await db.TestingRounds.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (round is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var scope = await Roster.ScopeAsync(db, round, cancellationToken);
+        var tenant = round.SubdistrictId;
+        var expected = db.Residents.IgnoreQueryFilters().Where(r => r.SubdistrictId == tenant
+            && (r.Status == ResidenceStatus.Resident || r.Status == ResidenceStatus.Tenant)
+            && (scope.Neighborhoods.Contains(r.NeighborhoodId) || scope.Compounds.Contains(r.CompoundId) || scope.Buildings.Contains(r.BuildingId)));
+        if (round.RecallOf is { } original)
+        {
+            var members = Recalls.Members(db, original).Select(m => m.ResidentId);
+            expected = db.Residents.IgnoreQueryFilters().Where(r => r.SubdistrictId == tenant && members.Contains(r.Id));
+        }
+
+        var people = await expected
+            .Join(db.Flats.IgnoreQueryFilters(), r => r.FlatId, f => f.Id, (r, f) => new { r, f })
+            .Join(db.Buildings.IgnoreQueryFilters(), x => x.r.BuildingId, b => b.Id, (x, b) => new
+            {
+                x.r.Id,
+                x.r.SamplingCode,
+                x.r.Name,
+                b.Number,
+                x.f.Entrance,
+                x.f.Room,
+                b.Entrances,
+                Positive = db.PositiveCases.Any(c => c.ResidentId == x.r.Id),
+            })
+            .ToListAsync(cancellationToken);
+        var recalled = (await db.SampleRecords.Where(s => s.ResidentId != null)
+            .Join(db.Tubes.Where(t => t.Result == TubeResult.Positive && t.Capacity > 1), s => s.TubeId, t => t.Id, (s, _) => s.ResidentId!.Value)
+            .ToListAsync(cancellationToken)).ToHashSet();
+        var sees = caller.Can(Permission.ViewResidents);
+        var visitors = await db.Visitors.AsNoTracking().Where(v => v.RoundId == id).Select(v => new { v.SamplingCode, v.Name }).ToListAsync(cancellationToken);
+        var sampled = await db.SampleRecords.AsNoTracking().Where(s => s.RoundId == id)
+            .Select(s => s.ResidentId != null
+                ? db.Residents.IgnoreQueryFilters().Where(r => r.Id == s.ResidentId).Select(r => r.SamplingCode).FirstOrDefault()
+                : db.Visitors.Where(v => v.Id == s.VisitorId).Select(v => v.SamplingCode).FirstOrDefault())
+            .ToListAsync(cancellationToken);
+        var tubes = await db.Tubes.AsNoTracking().Where(t => t.RoundId == id && t.SealedAt == null).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new RosterResponse(round.Id, round.Name, round.Status, round.PoolSize,
+            [
+                .. people.Select(p => new RosterPerson(p.SamplingCode, sees ? p.Name : Names.Mask(p.Name), Address.Format(p.Number, p.Entrance, p.Room, p.Entrances), round.PoolSize == 1 || p.Positive || recalled.Contains(p.Id))),
+                .. visitors.Select(v => new RosterPerson(v.SamplingCode, sees ? v.Name : Names.Mask(v.Name), "", false)),
+            ],
+            [.. sampled.OfType<string>()],
+            [.. tubes.Select(ToView)]));
+    }
 
     public static async Task<Results<Created<RoundView>, ProblemHttpResult>> CreateRound(
         RoundRequest body, CordonDb db, Caller caller, Catalog catalog, TimeProvider clock, CancellationToken cancellationToken)
@@ -250,11 +313,74 @@ public static class TestingApi
         return TypedResults.Created($"/api/v1/testing/rounds/{id}/visitors/{visitor.Id}", new VisitorResponse(visitor.Id, visitor.SamplingCode));
     }
 
-    /// <summary>201 with the record; 200 with the first record for a retry; 409 for the same id with other content; 422 with a code otherwise.</summary>
-    public static async Task<IResult> Register(SampleCommand body, SamplingRegistrar registrar, Catalog catalog, CancellationToken cancellationToken)
+    /// <summary>201 with the record; 200 with the first record for a retry; 409 for the same id with other content; 422 with a code otherwise; 503 when saturated.</summary>
+    public static async Task<IResult> Register(SampleCommand body, SampleWriter writer, Caller caller, Catalog catalog, HttpContext http)
     {
-        var outcome = await registrar.RegisterAsync(body, cancellationToken);
-        return Result(outcome, catalog);
+        if (writer.TryEnqueue(body, Sampler.Of(caller)) is not { } done)
+        {
+            return Busy(http);
+        }
+
+        return Result(await done, catalog);
+    }
+
+    public sealed record BatchItemResult(Guid Id, int Status, SampleView? Record, string? Code, string? Detail, string? Zh, string? En, object? Details);
+
+    /// <summary>
+    /// The offline queue's way in: many samples, answered one result each with the single endpoint's
+    /// status codes. Items are taken in device-sequence order; a batch sent twice is stored once.
+    /// Refusals are also put in the supervisors' conflict inbox, so nothing is dropped unseen.
+    /// </summary>
+    public static async Task<IResult> RegisterBatch(List<SampleCommand> body, SampleWriter writer, Caller caller, Catalog catalog, HttpContext http, CordonDb db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (body.Count > 1000)
+        {
+            return catalog.Problem(TestingErrors.BatchTooLarge, 1000);
+        }
+
+        var sampler = Sampler.Of(caller);
+        var ordered = body.OrderBy(c => c.DeviceId).ThenBy(c => c.DeviceSequence ?? long.MaxValue).ToList();
+        var waits = new List<(SampleCommand Command, Task<SampleOutcome>? Done)>();
+        foreach (var command in ordered)
+        {
+            waits.Add((command, writer.TryEnqueue(command, sampler)));
+        }
+
+        var results = new List<BatchItemResult>();
+        foreach (var (command, done) in waits)
+        {
+            if (done is null)
+            {
+                results.Add(new BatchItemResult(command.Id, StatusCodes.Status503ServiceUnavailable, null, "busy", null, null, null, null));
+                continue;
+            }
+
+            var outcome = await done;
+            if (outcome.Error is { } error)
+            {
+                var (zh, en) = catalog.Both(error.MessageKey, outcome.Args ?? []);
+                results.Add(new BatchItemResult(command.Id, outcome.Status, null, error.Code, Catalog.IsEnglish(System.Globalization.CultureInfo.CurrentUICulture) ? en : zh, zh, en, outcome.Details));
+                await Conflicts.RecordAsync(db, caller, command, error, zh, clock.GetUtcNow().UtcDateTime, cancellationToken);
+            }
+            else
+            {
+                results.Add(new BatchItemResult(command.Id, outcome.Status, outcome.Record, null, null, null, null, null));
+            }
+        }
+
+        if (results.All(r => r.Status == StatusCodes.Status503ServiceUnavailable))
+        {
+            return Busy(http);
+        }
+
+        return TypedResults.Ok(results);
+    }
+
+    private static IResult Busy(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "busy",
+            extensions: new Dictionary<string, object?> { ["code"] = "busy" });
     }
 
     public static IResult Result(SampleOutcome outcome, Catalog catalog) => outcome switch

@@ -22,4 +22,6 @@ public sealed partial class CordonDb
     public DbSet<Exemption> Exemptions => Set<Exemption>();
 
     public DbSet<PositiveCase> PositiveCases => Set<PositiveCase>();
+
+    public DbSet<SyncConflict> SyncConflicts => Set<SyncConflict>();
 }

@@ -34,4 +34,8 @@ public static class TestingErrors
     public static readonly Error VisitorReasonMissing = new("visitor_reason_missing");
     public static readonly Error LabHeaderNotFound = new("lab_header_not_found");
     public static readonly Error ResidentNotInRound = new("resident_not_in_round");
+    public static readonly Error BatchTooLarge = new("batch_too_large", StatusCodes.Status413PayloadTooLarge);
+    public static readonly Error ConflictNotFound = new("conflict_not_found", StatusCodes.Status404NotFound);
+    public static readonly Error DismissNoteMissing = new("dismiss_note_missing");
+    public static readonly Error Busy = new("busy", StatusCodes.Status503ServiceUnavailable);
 }

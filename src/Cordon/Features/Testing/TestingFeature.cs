@@ -12,7 +12,8 @@ public static class TestingFeature
     {
         builder.Services.AddNavItem("nav.testing", "/Testing", Permission.Sample, 30);
         builder.Services.AddScoped<SamplingRegistrar>();
-        builder.Services.AddSingleton<TubeLocks>();
+        builder.Services.AddSingleton<SampleWriter>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<SampleWriter>());
         builder.Services.AddScoped<IHomeTile, TestingTile>();
         builder.Services.AddSingleton<IResidentSection>(new TestingHistorySection());
         return builder;

@@ -193,7 +193,7 @@ public sealed class SlotPlanPageTests(DemoApp app)
         var notices = await pages.PageAsync($"/Testing/Rounds/{round}/Notices");
         var articles = notices.QuerySelectorAll("article.notice");
         Assert.Equal(6, articles.Length);
-        Assert.Matches(@"^1号楼居民请于 \d\d:\d[05]–\d\d:\d[05] 到 东门 采样$", articles[0].QuerySelector(".notice-line")!.TextContent);
+        Assert.Matches("^1号楼居民请于 \\d\\d:\\d[05]\u2060–\u2060\\d\\d:\\d[05] 到 东门 采样$", articles[0].QuerySelector(".notice-line")!.TextContent);
         Assert.Matches(@"^Residents of building 1: please come to 东门 for testing between \d\d:\d[05] and \d\d:\d[05]$", articles[0].QuerySelector(".notice-line-en")!.TextContent);
         Assert.NotNull(notices.QuerySelector("button[data-print]"));
         Assert.NotNull(notices.QuerySelector("link[href^='/css/notices.css']"));

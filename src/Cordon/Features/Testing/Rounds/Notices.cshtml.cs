@@ -53,7 +53,10 @@ public sealed class NoticesModel(CordonDb db, Catalog catalog, LocalTime time, T
             var to = time.ToLocal(s.End);
             var number = s.Building.Number;
             var english = number.EndsWith('号') ? number[..^1] : number;
-            var args = new object?[] { number, english, from.ToString("HH:mm", culture), to.ToString("HH:mm", culture), s.Point.Name };
+            var (begins, ends) = (from.ToString("HH:mm", culture), to.ToString("HH:mm", culture));
+
+            // Word joiners keep "14:05–14:30" on one line of the poster.
+            var args = new object?[] { number, english, begins, ends, s.Point.Name, $"{begins}\u2060–\u2060{ends}" };
             return new Notice(
                 s.Building.Id,
                 s.Building.Compound,

@@ -1,0 +1,109 @@
+using System.Threading.Channels;
+using Cordon.Platform;
+using Cordon.Platform.Auth;
+using Microsoft.Extensions.Options;
+
+namespace Cordon.Features.Testing;
+
+/// <summary>
+/// Group commit for sample registrations. Requests put their samples on a queue and wait; one writer
+/// takes everything that has arrived (up to the configured maximum), registers it in one transaction
+/// per sub-district, and answers each request only after that transaction is committed. A full queue
+/// means the node is saturated: the caller answers 503 with Retry-After instead of timing out.
+/// </summary>
+public sealed class SampleWriter(IServiceScopeFactory scopes, IOptions<CordonOptions> options, ILogger<SampleWriter> logger) : BackgroundService
+{
+    private readonly int _maxBatch = Math.Max(1, options.Value.Sampling.MaxBatch);
+
+    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(Math.Max(1, options.Value.Sampling.QueueCapacity))
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    private sealed record Pending(SamplingRegistrar.Item Item, TaskCompletionSource<SampleOutcome> Done);
+
+    /// <summary>Null when the queue is full (the caller says 503); otherwise the outcome after commit.</summary>
+    public Task<SampleOutcome>? TryEnqueue(SampleCommand command, Sampler sampler)
+    {
+        var pending = new Pending(new SamplingRegistrar.Item(command, sampler), new TaskCompletionSource<SampleOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        return _queue.Writer.TryWrite(pending) ? pending.Done.Task : null;
+    }
+
+    public int Waiting => _queue.Reader.Count;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Pending>(_maxBatch);
+        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+        {
+            batch.Clear();
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            foreach (var tenant in batch.GroupBy(p => p.Item.Sampler.SubdistrictId))
+            {
+                await WriteAsync([.. tenant], stoppingToken);
+            }
+        }
+    }
+
+    private async Task WriteAsync(List<Pending> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var outcomes = await RunAsync(batch, cancellationToken);
+            if (outcomes is null)
+            {
+                // Another node (or a concurrent writer) took a place first: one by one, each with retries.
+                foreach (var pending in batch)
+                {
+                    pending.Done.TrySetResult(await OneAsync(pending, cancellationToken));
+                }
+
+                return;
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Done.TrySetResult(outcomes[i]);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Registering {Count} samples failed; nothing was committed", batch.Count);
+            foreach (var pending in batch)
+            {
+                pending.Done.TrySetException(e);
+            }
+        }
+    }
+
+    private async Task<SampleOutcome> OneAsync(Pending pending, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            if (await RunAsync([pending], cancellationToken) is { } outcomes)
+            {
+                return outcomes[0];
+            }
+
+            if (attempt == 8)
+            {
+                throw new InvalidOperationException("A sample kept colliding with concurrent writes.");
+            }
+
+            await Task.Delay(Random.Shared.Next(1, 5 * (attempt + 1)), cancellationToken);
+        }
+    }
+
+    private async Task<SampleOutcome[]?> RunAsync(List<Pending> batch, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Caller>().ActForSubdistrict(batch[0].Item.Sampler.SubdistrictId, "sampling");
+        var registrar = scope.ServiceProvider.GetRequiredService<SamplingRegistrar>();
+        return await registrar.RegisterAsync([.. batch.Select(p => p.Item)], cancellationToken);
+    }
+}
