@@ -1,0 +1,66 @@
+// Cordon's service worker: keeps the sampler's page and its scripts available with no network.
+// The API is never cached: registrations wait in the page's own queue (IndexedDB) instead.
+"use strict";
+
+var CACHE = "cordon-sampler-v1";
+var PAGE = "/Testing/Sample";
+var ASSETS = [
+  "/css/site.css",
+  "/js/site.js",
+  "/js/sampler.js",
+  "/lib/htmx/htmx.min.js",
+  "/lib/html5-qrcode/html5-qrcode.min.js",
+  "/lib/idb-keyval/umd.js",
+  "/icon.svg",
+  "/manifest.webmanifest"
+];
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    return cache.addAll(ASSETS).then(function () {
+      return cache.add(new Request(PAGE, { credentials: "same-origin" })).catch(function () { /* not signed in yet */ });
+    });
+  }).then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (keys) {
+    return Promise.all(keys.filter(function (k) { return k !== CACHE; }).map(function (k) { return caches.delete(k); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  var url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.indexOf("/api/") === 0) {
+    return;
+  }
+
+  // The sampler's page: the network when there is one (and keep that copy), else the last copy.
+  if (request.mode === "navigate" && url.pathname === PAGE) {
+    event.respondWith(fetch(request).then(function (response) {
+      if (response.ok && !response.redirected) {
+        var copy = response.clone();
+        caches.open(CACHE).then(function (cache) { cache.put(PAGE, copy); });
+      }
+      return response;
+    }).catch(function () {
+      return caches.match(PAGE, { ignoreSearch: true });
+    }));
+    return;
+  }
+
+  // Scripts, styles, icons: the cached copy at once, refreshed in the background.
+  if (ASSETS.indexOf(url.pathname) >= 0) {
+    event.respondWith(caches.match(request, { ignoreSearch: true }).then(function (cached) {
+      var network = fetch(request).then(function (response) {
+        if (response.ok) {
+          var copy = response.clone();
+          caches.open(CACHE).then(function (cache) { cache.put(url.pathname, copy); });
+        }
+        return response;
+      }).catch(function () { return cached; });
+      return cached || network;
+    }));
+  }
+});
