@@ -33,7 +33,10 @@ public sealed class BenchApp : WebApplicationFactory<Program>
 
     public Guid SubdistrictId { get; private set; }
 
-    public static async Task<BenchApp> StartAsync(string provider, string? postgresAdmin, bool useKestrel = false)
+    /// <summary>Leave the database in place on dispose (a later process serves it).</summary>
+    public bool KeepData { get; set; }
+
+    public static async Task<BenchApp> StartAsync(string provider, string? postgresAdmin, bool useKestrel = false, bool seed = true)
     {
         var directory = Path.Combine(Path.GetTempPath(), "cordon-bench", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -55,8 +58,20 @@ public sealed class BenchApp : WebApplicationFactory<Program>
         }
 
         app.StartServer();
-        await app.SeedAsync();
+        if (seed)
+        {
+            await app.SeedAsync();
+        }
+
         return app;
+    }
+
+    /// <summary>The app on a database that already exists (nothing seeded).</summary>
+    public static Task<BenchApp> AttachAsync(string provider, string directory, string? connectionString)
+    {
+        var app = new BenchApp(provider, directory, connectionString, null);
+        app.StartServer();
+        return Task.FromResult(app);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -97,6 +112,11 @@ public sealed class BenchApp : WebApplicationFactory<Program>
         if (DatabaseName is not null)
         {
             NpgsqlConnection.ClearAllPools();
+        }
+
+        if (KeepData)
+        {
+            return;
         }
 
         try
@@ -144,7 +164,7 @@ public sealed class BenchApp : WebApplicationFactory<Program>
         }
     }
 
-    private static string SourceRoot()
+    public static string SourceRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Cordon.slnx")))

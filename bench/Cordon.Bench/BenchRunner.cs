@@ -30,8 +30,18 @@ public static class BenchRunner
                 }
 
                 return 0;
+            case "registration":
+                foreach (var provider in providers)
+                {
+                    await RegistrationBench.RunAsync(provider, provider == "Postgres" ? postgres : null,
+                        int.TryParse(Option(args, "--residents"), out var residents) ? residents : 100_000,
+                        [.. (Option(args, "--levels") ?? "50,200,1000").Split(',').Select(int.Parse)],
+                        int.TryParse(Option(args, "--seconds"), out var seconds) ? seconds : 10);
+                }
+
+                return 0;
             default:
-                Console.WriteLine("benchmarks: import");
+                Console.WriteLine("benchmarks: import, registration");
                 return name == "help" ? 0 : 2;
         }
     }

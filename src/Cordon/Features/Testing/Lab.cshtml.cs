@@ -13,7 +13,7 @@ namespace Cordon.Features.Testing;
 [Authorize(Policy = "perm:" + nameof(Permission.ManageTesting))]
 [RequestSizeLimit(SpreadsheetReader.MaxFileBytes * 3)]
 [RequestFormLimits(MultipartBodyLengthLimit = SpreadsheetReader.MaxFileBytes * 3)]
-public sealed class LabModel(CordonDb db, Catalog catalog, TimeProvider clock) : PageModel
+public sealed class LabModel(CordonDb db, SamplingCache cache, Catalog catalog, TimeProvider clock) : PageModel
 {
     [BindProperty]
     public IFormFile? Upload { get; set; }
@@ -38,7 +38,7 @@ public sealed class LabModel(CordonDb db, Catalog catalog, TimeProvider clock) :
         {
             await using var stream = Upload.OpenReadStream();
             var items = LabResults.Read(stream, Upload.FileName);
-            Report = await LabResults.ApplyAsync(db, items, clock.GetUtcNow().UtcDateTime, cancellationToken);
+            Report = await LabResults.ApplyAsync(db, cache, items, clock.GetUtcNow().UtcDateTime, cancellationToken);
         }
         catch (SpreadsheetException e)
         {

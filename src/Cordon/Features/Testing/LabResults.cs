@@ -27,7 +27,7 @@ public static class LabResults
         _ => null,
     };
 
-    public static async Task<LabReport> ApplyAsync(CordonDb db, IReadOnlyList<LabResultItem> items, DateTime now, CancellationToken cancellationToken)
+    public static async Task<LabReport> ApplyAsync(CordonDb db, SamplingCache cache, IReadOnlyList<LabResultItem> items, DateTime now, CancellationToken cancellationToken)
     {
         var invalid = new List<LabProblem>();
         var parsed = new List<(int Row, string Code, TubeResult Result, DateTime At)>();
@@ -116,6 +116,15 @@ public static class LabResults
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        if (applied > 0)
+        {
+            // Who must be sampled alone has changed: the sample writer re-reads it.
+            foreach (var tenant in tubes.Values.Select(t => t.SubdistrictId).Distinct())
+            {
+                cache.Invalidate(tenant);
+            }
+        }
+
         return new LabReport(applied, unchanged, unknown, invalid, pools, singles);
     }
 

@@ -163,7 +163,10 @@ public sealed class Tube : ITenantOwned
 
     public int Capacity { get; set; }
 
-    /// <summary>Samples in the tube; also the concurrency token that keeps it from overflowing.</summary>
+    /// <summary>
+    /// Samples in the tube when it was sealed. While it is open the live count is its records: the
+    /// unique (tube, position) index, not this column, keeps a tube from overflowing.
+    /// </summary>
     public int Count { get; set; }
 
     public Guid? PointId { get; set; }

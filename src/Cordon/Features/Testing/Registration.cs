@@ -80,12 +80,13 @@ public static class Registrations
 }
 
 /// <summary>
-/// Registers a batch of samples of one sub-district in one transaction: every rule is checked
-/// against the database as it is plus the batch so far, with one query per kind of fact (never one
-/// per sample). The unique indexes on the client id, (round, person) and (tube, position) stay the
-/// final word: if another node got there first, the caller retries the samples one by one.
+/// Registers a batch of samples of one sub-district in one transaction. Every rule is checked against
+/// what the database holds (through <see cref="SamplingCache"/>) plus the batch so far; nothing is
+/// asked of the database per sample. The unique indexes on the client id, (round, person), (tube,
+/// position) and the tube code stay the final word: if another node got there first, the batch is
+/// rolled back, the cache dropped, and the caller registers the samples one by one.
 /// </summary>
-public sealed class SamplingRegistrar(CordonDb db, TimeProvider clock, LocalTime time)
+public sealed class SamplingRegistrar(CordonDb db, SamplingCache cache, TimeProvider clock, LocalTime time, ILogger<SamplingRegistrar> logger)
 {
     public const int MaxTubeCode = 32;
 
@@ -97,11 +98,25 @@ public sealed class SamplingRegistrar(CordonDb db, TimeProvider clock, LocalTime
     /// </summary>
     public async Task<SampleOutcome[]?> RegisterAsync(IReadOnlyList<Item> items, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var now = Registrations.Microseconds(clock.GetUtcNow().UtcDateTime);
         var outcomes = new SampleOutcome[items.Count];
-        var facts = await Facts.LoadAsync(db, items, cancellationToken);
-        var added = new Dictionary<Guid, (string Hash, SampleOutcome Outcome)>();
-        var pending = new List<(int Index, SampleRecord Record, Person Person, Tube Tube, Sampler Sampler)>();
+        var tenant = cache.For(items[0].Sampler.SubdistrictId);
+        var ids = items.Select(i => i.Command.Id).Distinct().ToList();
+        var roundIds = items.Select(i => i.Command.RoundId).Distinct().ToList();
+        var existing = await db.SampleRecords.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
+        var t1 = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var rounds = await db.TestingRounds.AsNoTracking().Where(r => roundIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
+        var t2 = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        await tenant.FillAsync(db, rounds.Values, [.. items.Select(i => i.Command)], cancellationToken);
+        var loaded = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        logger.LogDebug("reads: ids {A:F1} rounds {B:F1} fill {C:F1}", t1, t2 - t1, loaded - t2);
+
+        var added = new Dictionary<Guid, (string Hash, int Index)>();
+        var records = new List<SampleRecord>();
+        var newTubes = new List<Tube>();
+        var filled = new List<Guid>();
+        var views = new Dictionary<Guid, SampleView>();
 
         for (var i = 0; i < items.Count; i++)
         {
@@ -113,22 +128,22 @@ public sealed class SamplingRegistrar(CordonDb db, TimeProvider clock, LocalTime
                 continue;
             }
 
-            if (facts.Existing.TryGetValue(command.Id, out var existing))
+            if (existing.TryGetValue(command.Id, out var stored))
             {
-                outcomes[i] = existing.ContentHash == hash
-                    ? new SampleOutcome(StatusCodes.Status200OK, await ViewAsync(existing, sampler, cancellationToken))
+                outcomes[i] = stored.ContentHash == hash
+                    ? new SampleOutcome(StatusCodes.Status200OK, await ViewAsync(stored, sampler, cancellationToken))
                     : SampleOutcome.Refused(TestingErrors.IdConflict);
                 continue;
             }
 
             if (added.TryGetValue(command.Id, out var twin))
             {
-                // The same id twice in one batch: the second is a retry of the first.
-                outcomes[i] = twin.Hash == hash ? twin.Outcome with { Status = StatusCodes.Status200OK } : SampleOutcome.Refused(TestingErrors.IdConflict);
+                // The same id twice in one batch: the second is a retry of the first (answered after commit).
+                outcomes[i] = twin.Hash == hash ? new SampleOutcome(StatusCodes.Status200OK, null) : SampleOutcome.Refused(TestingErrors.IdConflict);
                 continue;
             }
 
-            var refusal = Check(command, sampler, facts, now, out var round, out var person, out var tube, out var reason);
+            var refusal = Check(command, sampler, tenant, rounds, now, out var round, out var person, out var tube, out var reason);
             if (refusal is not null)
             {
                 outcomes[i] = refusal;
@@ -137,23 +152,26 @@ public sealed class SamplingRegistrar(CordonDb db, TimeProvider clock, LocalTime
 
             if (tube is null)
             {
-                tube = new Tube
+                var entity = new Tube
                 {
                     SubdistrictId = round!.SubdistrictId,
                     RoundId = round.Id,
-                    Code = Code(command.TubeCode),
-                    Capacity = command.Single || facts.NeedsSingle(person!, round) ? 1 : round.PoolSize,
+                    Code = SamplingCache.Code(command.TubeCode),
+                    Capacity = command.Single || NeedsSingle(tenant, person!, round) ? 1 : round.PoolSize,
                     PointId = command.PointId,
                     OpenedAt = now,
                 };
-                db.Tubes.Add(tube);
-                facts.Tubes[tube.Code] = tube;
+                newTubes.Add(entity);
+                tube = new SamplingCache.TubeState { Id = entity.Id, RoundId = round.Id, Code = entity.Code, Capacity = entity.Capacity };
+                tenant.Tubes[tube.Code] = tube;
+                tenant.AbsentTubes.Remove(tube.Code);
             }
 
             tube.Count++;
             if (tube.Count == tube.Capacity)
             {
-                tube.SealedAt = now;
+                tube.Sealed = true;
+                filled.Add(tube.Id);
             }
 
             var record = new SampleRecord
@@ -178,68 +196,91 @@ public sealed class SamplingRegistrar(CordonDb db, TimeProvider clock, LocalTime
                 DeviceSequence = command.DeviceSequence,
                 ContentHash = hash,
             };
-            db.SampleRecords.Add(record);
-            facts.Sampled[(round.Id, person.ResidentId ?? person.VisitorId!.Value)] = new Facts.Earlier(record.TakenAt, sampler.UserName, tube.Code, command.PointId);
-            pending.Add((i, record, person, tube, sampler));
-            added[command.Id] = (hash, new SampleOutcome(StatusCodes.Status201Created, null));
+            records.Add(record);
+            tenant.Sampled[round.Id][person.ResidentId ?? person.VisitorId!.Value] = new SamplingCache.Earlier(record.TakenAt, sampler.UserName, tube.Code, command.PointId);
+            added[command.Id] = (hash, i);
+            views[command.Id] = View(record, person, tube.Capacity, tube.Sealed && tube.Count == record.Position, sampler);
+            outcomes[i] = new SampleOutcome(StatusCodes.Status201Created, views[command.Id]);
         }
 
-        if (pending.Count > 0)
+        var checkedAt = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (records.Count > 0 && !await WriteAsync(records, newTubes, filled, now, cancellationToken))
         {
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (Exception e) when (DbErrors.IsUniqueViolation(e) || e is DbUpdateConcurrencyException)
-            {
-                db.ChangeTracker.Clear();
-                return null;
-            }
-        }
-
-        foreach (var (index, record, person, tube, sampler) in pending)
-        {
-            outcomes[index] = new SampleOutcome(StatusCodes.Status201Created, View(record, person, tube, sampler));
+            cache.Invalidate(tenant.Id);
+            return null;
         }
 
         for (var i = 0; i < items.Count; i++)
         {
-            // Same id twice in the batch: answer the retry with the record the first one made.
-            if (outcomes[i] is { Status: StatusCodes.Status200OK, Record: null } retry && pending.FirstOrDefault(p => p.Record.Id == items[i].Command.Id) is { Record: not null } first)
+            if (outcomes[i] is { Status: StatusCodes.Status200OK, Record: null } && views.TryGetValue(items[i].Command.Id, out var first))
             {
-                outcomes[i] = retry with { Record = View(first.Record, first.Person, first.Tube, first.Sampler) };
+                outcomes[i] = new SampleOutcome(StatusCodes.Status200OK, first);
             }
         }
 
-        db.ChangeTracker.Clear();
+        logger.LogDebug("Batch of {Count}: reads {Load:F1} ms, checks {Check:F1} ms, write {Write:F1} ms",
+            items.Count, loaded, checkedAt - loaded, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds - checkedAt);
         return outcomes;
+    }
+
+    /// <summary>One transaction: new tubes and records in bulk, then each touched tube's count and seal.</summary>
+    private async Task<bool> WriteAsync(List<SampleRecord> records, List<Tube> newTubes, List<Guid> filled, DateTime now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var w = System.Diagnostics.Stopwatch.GetTimestamp();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.BulkInsertAsync(newTubes, cancellationToken);
+            var w1 = System.Diagnostics.Stopwatch.GetElapsedTime(w).TotalMilliseconds;
+            await db.BulkInsertAsync(records, cancellationToken);
+            var w2 = System.Diagnostics.Stopwatch.GetElapsedTime(w).TotalMilliseconds;
+            // A tube's live count is its records (the unique (tube, position) index keeps it honest);
+            // the tube row changes only when it fills and is sealed.
+            if (filled.Count > 0)
+            {
+                await db.Tubes.Where(t => filled.Contains(t.Id) && t.SealedAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.SealedAt, now).SetProperty(t => t.Count, t => t.Capacity), cancellationToken);
+            }
+
+            var w3 = System.Diagnostics.Stopwatch.GetElapsedTime(w).TotalMilliseconds;
+
+            await transaction.CommitAsync(cancellationToken);
+            logger.LogDebug("write: tubes {A:F1} records {B:F1} updates {C:F1} commit {D:F1}", w1, w2 - w1, w3 - w2, System.Diagnostics.Stopwatch.GetElapsedTime(w).TotalMilliseconds - w3);
+            return true;
+        }
+        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
     }
 
     public async Task<(Tube? Tube, Error? Error)> SealAsync(string code, CancellationToken cancellationToken)
     {
-        var tube = await db.Tubes.SingleOrDefaultAsync(t => t.Code == Code(code), cancellationToken);
+        var normalized = SamplingCache.Code(code);
+        var now = clock.GetUtcNow().UtcDateTime;
+
+        // One statement, so a registration racing for the same tube either lands before the seal or is refused after it.
+        await db.Tubes.Where(t => t.Code == normalized && t.SealedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.SealedAt, now).SetProperty(t => t.Count, t => db.SampleRecords.Count(r => r.TubeId == t.Id)), cancellationToken);
+        var tube = await db.Tubes.AsNoTracking().SingleOrDefaultAsync(t => t.Code == normalized, cancellationToken);
         if (tube is null)
         {
             return (null, TestingErrors.TubeNotFound);
         }
 
-        if (tube.SealedAt is null)
-        {
-            tube.SealedAt = clock.GetUtcNow().UtcDateTime;
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
+        cache.Invalidate(tube.SubdistrictId);
         return (tube, null);
     }
 
     private SampleOutcome? Check(
-        SampleCommand command, Sampler sampler, Facts facts, DateTime now,
-        out TestingRound? round, out Person? person, out Tube? tube, out string? reason)
+        SampleCommand command, Sampler sampler, SamplingCache.Tenant tenant, Dictionary<Guid, TestingRound> rounds, DateTime now,
+        out TestingRound? round, out Person? person, out SamplingCache.TubeState? tube, out string? reason)
     {
         person = null;
         tube = null;
         reason = null;
-        if (!facts.Rounds.TryGetValue(command.RoundId, out round) || round.SubdistrictId != sampler.SubdistrictId)
+        if (!rounds.TryGetValue(command.RoundId, out round) || round.SubdistrictId != sampler.SubdistrictId)
         {
             return SampleOutcome.Refused(TestingErrors.RoundNotFound);
         }
@@ -249,7 +290,7 @@ public sealed class SamplingRegistrar(CordonDb db, TimeProvider clock, LocalTime
             return SampleOutcome.Refused(TestingErrors.RoundNotOpen);
         }
 
-        var tubeCode = Code(command.TubeCode);
+        var tubeCode = SamplingCache.Code(command.TubeCode);
         if (tubeCode.Length is 0 or > MaxTubeCode || !tubeCode.All(char.IsAsciiLetterOrDigit))
         {
             return SampleOutcome.Refused(TestingErrors.TubeCodeInvalid);
@@ -261,15 +302,15 @@ public sealed class SamplingRegistrar(CordonDb db, TimeProvider clock, LocalTime
             return SampleOutcome.Refused(TestingErrors.TakenAtInvalid);
         }
 
-        person = facts.Person(command);
+        var code = SamplingCache.Code(command.SamplingCode);
+        var number = IdNumber.Normalize(command.DocumentNumber);
+        person = code.Length > 0 ? tenant.ByCode.GetValueOrDefault(code) : number.Length > 0 ? tenant.ByDocument.GetValueOrDefault(number) : null;
         if (person is null)
         {
-            return SampleOutcome.Refused(string.IsNullOrWhiteSpace(command.SamplingCode) && string.IsNullOrWhiteSpace(command.DocumentNumber)
-                ? TestingErrors.PersonMissing
-                : TestingErrors.PersonNotFound);
+            return SampleOutcome.Refused(code.Length == 0 && number.Length == 0 ? TestingErrors.PersonMissing : TestingErrors.PersonNotFound);
         }
 
-        if (!facts.InScope(round, person))
+        if (!InScope(tenant, round, person))
         {
             reason = command.OutOfScopeReason?.Trim();
             if (string.IsNullOrEmpty(reason))
@@ -280,23 +321,23 @@ public sealed class SamplingRegistrar(CordonDb db, TimeProvider clock, LocalTime
             reason = reason[..Math.Min(reason.Length, 200)];
         }
 
-        if (facts.Sampled.TryGetValue((round.Id, person.ResidentId ?? person.VisitorId!.Value), out var earlier))
+        if (tenant.Sampled[round.Id].TryGetValue(person.ResidentId ?? person.VisitorId!.Value, out var earlier))
         {
-            var point = earlier.PointId is { } p && facts.PointNames.TryGetValue(p, out var name) ? name : null;
+            var point = earlier.PointId is { } p && tenant.PointNames.TryGetValue(p, out var name) ? name : null;
             return SampleOutcome.Refused(TestingErrors.AlreadySampled,
                 new { takenAt = earlier.TakenAt, sampler = earlier.SamplerName, point, tubeCode = earlier.TubeCode },
                 time.Format(earlier.TakenAt), point ?? earlier.SamplerName);
         }
 
-        var singleRequired = facts.NeedsSingle(person, round);
-        if (facts.Tubes.TryGetValue(tubeCode, out tube))
+        var singleRequired = NeedsSingle(tenant, person, round);
+        if (tenant.Tubes.TryGetValue(tubeCode, out tube))
         {
             if (tube.RoundId != round.Id)
             {
                 return SampleOutcome.Refused(TestingErrors.TubeOtherRound);
             }
 
-            if (tube.SealedAt is not null)
+            if (tube.Sealed)
             {
                 return SampleOutcome.Refused(TestingErrors.TubeSealed, new { tube.Count, tube.Capacity });
             }
@@ -325,7 +366,26 @@ public sealed class SamplingRegistrar(CordonDb db, TimeProvider clock, LocalTime
         return null;
     }
 
-    private static string Code(string? raw) => raw?.Trim().ToUpperInvariant() ?? "";
+    private static bool InScope(SamplingCache.Tenant tenant, TestingRound round, Person person)
+    {
+        if (person.ResidentId is not { } resident)
+        {
+            return true;
+        }
+
+        if (round.RecallOf is not null)
+        {
+            return tenant.RecallMembers.TryGetValue(round.Id, out var members) && members.Contains(resident);
+        }
+
+        var scope = tenant.Scopes[round.Id];
+        return (person.NeighborhoodId is { } n && scope.Neighborhoods.Contains(n))
+            || (person.ResidentCompoundId is { } c && scope.Compounds.Contains(c))
+            || (person.ResidentBuildingId is { } b && scope.Buildings.Contains(b));
+    }
+
+    private static bool NeedsSingle(SamplingCache.Tenant tenant, Person person, TestingRound round) =>
+        round.PoolSize == 1 || (person.ResidentId is { } id && tenant.SingleRequired.Contains(id));
 
     private async Task<SampleView> ViewAsync(SampleRecord record, Sampler sampler, CancellationToken cancellationToken)
     {
@@ -334,162 +394,16 @@ public sealed class SamplingRegistrar(CordonDb db, TimeProvider clock, LocalTime
             ? (await Facts.Rows(db, db.Residents.IgnoreQueryFilters().Where(r => r.Id == residentId)).SingleOrDefaultAsync(cancellationToken))?.ToPerson()
             : await db.Visitors.AsNoTracking().Where(v => v.Id == record.VisitorId)
                 .Select(v => new Person(null, v.Id, v.Name, null, null, null, v.CompoundId, null, "")).SingleOrDefaultAsync(cancellationToken);
-        return View(record, person ?? new Person(record.ResidentId, record.VisitorId, "", null, null, null, null, null, ""), tube, sampler);
+        return View(record, person ?? new Person(record.ResidentId, record.VisitorId, "", null, null, null, null, null, ""), tube.Capacity, tube.SealedAt is not null, sampler);
     }
 
-    private static SampleView View(SampleRecord record, Person person, Tube tube, Sampler sampler) => new(
+    private static SampleView View(SampleRecord record, Person person, int capacity, bool sealedTube, Sampler sampler) => new(
         record.Id, record.RoundId, record.ResidentId, record.VisitorId,
         sampler.SeesNames ? person.Name : Names.Mask(person.Name), person.Address,
-        tube.Code, record.Position, tube.Capacity, tube.SealedAt is not null, record.TakenAt, record.RecordedAt);
+        record.TubeCode, record.Position, capacity, sealedTube, record.TakenAt, record.RecordedAt);
 
-    /// <summary>Everything a batch needs to know, read with one query per kind of fact.</summary>
-    private sealed class Facts
+    internal static class Facts
     {
-        public sealed record Earlier(DateTime TakenAt, string SamplerName, string TubeCode, Guid? PointId);
-
-        public Dictionary<Guid, SampleRecord> Existing { get; private init; } = [];
-
-        public Dictionary<Guid, TestingRound> Rounds { get; private init; } = [];
-
-        public Dictionary<Guid, RoundScopeSet> Scopes { get; } = [];
-
-        public Dictionary<Guid, HashSet<Guid>> RecallMembers { get; } = [];
-
-        public Dictionary<string, Person> ByCode { get; } = new(StringComparer.Ordinal);
-
-        public Dictionary<string, Person> ByDocument { get; } = new(StringComparer.Ordinal);
-
-        public Dictionary<(Guid Round, Guid Person), Earlier> Sampled { get; } = [];
-
-        public Dictionary<string, Tube> Tubes { get; private init; } = new(StringComparer.Ordinal);
-
-        public HashSet<Guid> SingleRequired { get; } = [];
-
-        public Dictionary<Guid, string> PointNames { get; private init; } = [];
-
-        public static async Task<Facts> LoadAsync(CordonDb db, IReadOnlyList<Item> items, CancellationToken cancellationToken)
-        {
-            var ids = items.Select(i => i.Command.Id).Distinct().ToList();
-            var roundIds = items.Select(i => i.Command.RoundId).Distinct().ToList();
-            var tubeCodes = items.Select(i => Code(i.Command.TubeCode)).Where(c => c.Length > 0).Distinct().ToList();
-            var tenant = items[0].Sampler.SubdistrictId;
-            var facts = new Facts
-            {
-                Existing = await db.SampleRecords.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken),
-                Rounds = await db.TestingRounds.AsNoTracking().Where(r => roundIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken),
-                Tubes = await db.Tubes.Where(t => tubeCodes.Contains(t.Code)).ToDictionaryAsync(t => t.Code, StringComparer.Ordinal, cancellationToken),
-                PointNames = await db.SamplingPoints.AsNoTracking().Where(p => roundIds.Contains(p.RoundId)).ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken),
-            };
-
-            foreach (var scope in (await db.RoundScopes.AsNoTracking().Where(s => roundIds.Contains(s.RoundId)).ToListAsync(cancellationToken)).GroupBy(s => s.RoundId))
-            {
-                facts.Scopes[scope.Key] = new RoundScopeSet(scope.Key, null,
-                    [.. scope.Where(s => s.NeighborhoodId is not null).Select(s => s.NeighborhoodId!.Value)],
-                    [.. scope.Where(s => s.CompoundId is not null).Select(s => s.CompoundId!.Value)],
-                    [.. scope.Where(s => s.BuildingId is not null).Select(s => s.BuildingId!.Value)]);
-            }
-
-            foreach (var round in facts.Rounds.Values.Where(r => r.RecallOf is not null))
-            {
-                facts.RecallMembers[round.Id] = [.. await Recalls.Members(db, round.RecallOf!.Value).Select(m => m.ResidentId).ToListAsync(cancellationToken)];
-            }
-
-            var codes = items.Select(i => Code(i.Command.SamplingCode)).Where(c => c.Length > 0).Distinct().ToList();
-            var residentCodes = codes.Where(c => !c.StartsWith('V')).ToList();
-            var visitorCodes = codes.Where(c => c.StartsWith('V')).ToList();
-            var documents = items.Where(i => string.IsNullOrWhiteSpace(i.Command.SamplingCode)).Select(i => IdNumber.Normalize(i.Command.DocumentNumber)).Where(d => d.Length > 0).Distinct().ToList();
-            if (residentCodes.Count > 0)
-            {
-                foreach (var row in await Rows(db, db.Residents.IgnoreQueryFilters().Where(r => r.SubdistrictId == tenant && residentCodes.Contains(r.SamplingCode))).ToListAsync(cancellationToken))
-                {
-                    facts.ByCode[row.SamplingCode] = row.ToPerson();
-                }
-            }
-
-            if (visitorCodes.Count > 0)
-            {
-                foreach (var v in await db.Visitors.AsNoTracking().Where(v => visitorCodes.Contains(v.SamplingCode)).ToListAsync(cancellationToken))
-                {
-                    facts.ByCode[v.SamplingCode] = new Person(null, v.Id, v.Name, null, null, null, v.CompoundId, null, "");
-                }
-            }
-
-            if (documents.Count > 0)
-            {
-                foreach (var row in await Rows(db, db.Residents.IgnoreQueryFilters().Where(r => r.SubdistrictId == tenant && r.DocumentNumber != null && documents.Contains(r.DocumentNumber))).ToListAsync(cancellationToken))
-                {
-                    facts.ByDocument.TryAdd(row.DocumentNumber!, row.ToPerson());
-                }
-            }
-
-            var residents = facts.ByCode.Values.Concat(facts.ByDocument.Values).Where(p => p.ResidentId is not null).Select(p => p.ResidentId!.Value).Distinct().ToList();
-            var visitors = facts.ByCode.Values.Where(p => p.VisitorId is not null).Select(p => p.VisitorId!.Value).ToList();
-            foreach (var e in await db.SampleRecords.AsNoTracking()
-                .Where(r => roundIds.Contains(r.RoundId) && ((r.ResidentId != null && residents.Contains(r.ResidentId.Value)) || (r.VisitorId != null && visitors.Contains(r.VisitorId.Value))))
-                .Select(r => new { r.RoundId, Person = r.ResidentId ?? r.VisitorId!.Value, r.TakenAt, r.SamplerName, r.TubeCode, r.PointId })
-                .ToListAsync(cancellationToken))
-            {
-                facts.Sampled[(e.RoundId, e.Person)] = new Earlier(e.TakenAt, e.SamplerName, e.TubeCode, e.PointId);
-            }
-
-            if (residents.Count > 0)
-            {
-                facts.SingleRequired.UnionWith(await db.PositiveCases.Where(c => residents.Contains(c.ResidentId)).Select(c => c.ResidentId).ToListAsync(cancellationToken));
-                var pools = await db.SampleRecords.Where(r => r.ResidentId != null && residents.Contains(r.ResidentId.Value))
-                    .Join(db.Tubes.Where(t => t.Result == TubeResult.Positive && t.Capacity > 1), r => r.TubeId, t => t.Id, (r, _) => new { r.ResidentId, r.TakenAt })
-                    .ToListAsync(cancellationToken);
-                if (pools.Count > 0)
-                {
-                    var cleared = await db.SampleRecords.Where(r => r.ResidentId != null && residents.Contains(r.ResidentId.Value))
-                        .Join(db.Tubes.Where(t => t.Result == TubeResult.Negative && t.Capacity == 1), r => r.TubeId, t => t.Id, (r, _) => new { r.ResidentId, r.TakenAt })
-                        .ToListAsync(cancellationToken);
-                    foreach (var pool in pools.GroupBy(p => p.ResidentId!.Value))
-                    {
-                        var last = pool.Max(p => p.TakenAt);
-                        if (!cleared.Any(c => c.ResidentId == pool.Key && c.TakenAt > last))
-                        {
-                            facts.SingleRequired.Add(pool.Key);
-                        }
-                    }
-                }
-            }
-
-            return facts;
-        }
-
-        public Person? Person(SampleCommand command)
-        {
-            var code = Code(command.SamplingCode);
-            if (code.Length > 0)
-            {
-                return ByCode.GetValueOrDefault(code);
-            }
-
-            var number = IdNumber.Normalize(command.DocumentNumber);
-            return number.Length > 0 ? ByDocument.GetValueOrDefault(number) : null;
-        }
-
-        public bool InScope(TestingRound round, Person person)
-        {
-            if (person.ResidentId is not { } resident)
-            {
-                return true;
-            }
-
-            if (round.RecallOf is not null)
-            {
-                return RecallMembers.TryGetValue(round.Id, out var members) && members.Contains(resident);
-            }
-
-            return Scopes.TryGetValue(round.Id, out var scope)
-                && ((person.NeighborhoodId is { } n && scope.Neighborhoods.Contains(n))
-                    || (person.ResidentCompoundId is { } c && scope.Compounds.Contains(c))
-                    || (person.ResidentBuildingId is { } b && scope.Buildings.Contains(b)));
-        }
-
-        public bool NeedsSingle(Person person, TestingRound round) =>
-            round.PoolSize == 1 || (person.ResidentId is { } id && SingleRequired.Contains(id));
-
         // Samplers work across their sub-district; the sub-district itself is checked against the round.
         public static IQueryable<PersonRow> Rows(CordonDb db, IQueryable<Resident> residents) => residents
             .Where(r => r.Status != ResidenceStatus.MovedOut)
@@ -538,7 +452,6 @@ public sealed class SamplingRegistrar(CordonDb db, TimeProvider clock, LocalTime
         public Person ToPerson() => new(Id, null, Name, NeighborhoodId, CompoundId, BuildingId, CompoundId, BuildingId, Address.Format(Building, Entrance, Room, Entrances));
     }
 }
-
 
 public static class Names
 {

@@ -35,6 +35,12 @@ public static class TestingApi
         sampling.MapPost("/tubes/{tubeCode}/seal", Seal);
         sampling.MapGet("/tubes/{tubeCode}", TubeStatus);
 
+        // The load benchmark's ceiling C1: the same request, authenticated and parsed, touching no database.
+        if (app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue<bool>("Cordon:Bench:Echo"))
+        {
+            sampling.MapPost("/records:echo", (SampleCommand body) => TypedResults.Created($"/api/v1/sampling/records/{body.Id}", body));
+        }
+
         var lab = app.MapApi("/lab").RequireAuthorization(manage);
         lab.MapPost("/results", Results);
         lab.MapPost("/results/file", ResultsFile);
@@ -110,7 +116,9 @@ public static class TestingApi
                 ? db.Residents.IgnoreQueryFilters().Where(r => r.Id == s.ResidentId).Select(r => r.SamplingCode).FirstOrDefault()
                 : db.Visitors.Where(v => v.Id == s.VisitorId).Select(v => v.SamplingCode).FirstOrDefault())
             .ToListAsync(cancellationToken);
-        var tubes = await db.Tubes.AsNoTracking().Where(t => t.RoundId == id && t.SealedAt == null).ToListAsync(cancellationToken);
+        var tubes = (await db.Tubes.AsNoTracking().Where(t => t.RoundId == id && t.SealedAt == null)
+            .Select(t => new { Tube = t, Live = db.SampleRecords.Count(r => r.TubeId == t.Id) }).ToListAsync(cancellationToken))
+            .Select(t => { t.Tube.Count = t.Live; return t.Tube; }).ToList();
         return TypedResults.Ok(new RosterResponse(round.Id, round.Name, round.Status, round.PoolSize,
             [
                 .. people.Select(p => new RosterPerson(p.SamplingCode, sees ? p.Name : Names.Mask(p.Name), Address.Format(p.Number, p.Entrance, p.Room, p.Entrances), round.PoolSize == 1 || p.Positive || recalled.Contains(p.Id))),
@@ -400,14 +408,16 @@ public static class TestingApi
     public static async Task<Results<Ok<TubeView>, ProblemHttpResult>> TubeStatus(string tubeCode, CordonDb db, Catalog catalog, CancellationToken cancellationToken)
     {
         var code = tubeCode.Trim().ToUpperInvariant();
-        var tube = await db.Tubes.AsNoTracking().SingleOrDefaultAsync(t => t.Code == code, cancellationToken);
-        return tube is null ? catalog.Problem(TestingErrors.TubeNotFound) : TypedResults.Ok(ToView(tube));
+        var tube = await db.Tubes.AsNoTracking().Where(t => t.Code == code)
+            .Select(t => new { Tube = t, Live = db.SampleRecords.Count(r => r.TubeId == t.Id) })
+            .SingleOrDefaultAsync(cancellationToken);
+        return tube is null ? catalog.Problem(TestingErrors.TubeNotFound) : TypedResults.Ok(ToView(tube.Tube) with { Count = tube.Live });
     }
 
-    public static async Task<Ok<LabReport>> Results(List<LabResultItem> body, CordonDb db, TimeProvider clock, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await LabResults.ApplyAsync(db, body, clock.GetUtcNow().UtcDateTime, cancellationToken));
+    public static async Task<Ok<LabReport>> Results(List<LabResultItem> body, CordonDb db, SamplingCache cache, TimeProvider clock, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await LabResults.ApplyAsync(db, cache, body, clock.GetUtcNow().UtcDateTime, cancellationToken));
 
-    public static async Task<Results<Ok<LabReport>, ProblemHttpResult>> ResultsFile(HttpRequest request, CordonDb db, Catalog catalog, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<LabReport>, ProblemHttpResult>> ResultsFile(HttpRequest request, CordonDb db, SamplingCache cache, Catalog catalog, TimeProvider clock, CancellationToken cancellationToken)
     {
         var form = request.HasFormContentType ? await request.ReadFormAsync(cancellationToken) : null;
         if (form?.Files.GetFile("file") is not { Length: > 0 } file)
@@ -419,7 +429,7 @@ public static class TestingApi
         {
             await using var stream = file.OpenReadStream();
             var items = LabResults.Read(stream, file.FileName);
-            return TypedResults.Ok(await LabResults.ApplyAsync(db, items, clock.GetUtcNow().UtcDateTime, cancellationToken));
+            return TypedResults.Ok(await LabResults.ApplyAsync(db, cache, items, clock.GetUtcNow().UtcDateTime, cancellationToken));
         }
         catch (Ledger.Import.SpreadsheetException e)
         {

@@ -13,6 +13,7 @@ public static class TestingFeature
         builder.Services.AddNavItem("nav.testing", "/Testing", Permission.Sample, 30);
         builder.Services.AddScoped<SamplingRegistrar>();
         builder.Services.AddSingleton<SampleWriter>();
+        builder.Services.AddSingleton<SamplingCache>();
         builder.Services.AddHostedService(s => s.GetRequiredService<SampleWriter>());
         builder.Services.AddScoped<IHomeTile, TestingTile>();
         builder.Services.AddSingleton<IResidentSection>(new TestingHistorySection());

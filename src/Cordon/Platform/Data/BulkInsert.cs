@@ -39,6 +39,12 @@ public static class BulkInsert
             return;
         }
 
+        if (db.Database.IsNpgsql())
+        {
+            await CopyAsync(db, rows, target, columns, mappings, getters, cancellationToken);
+            return;
+        }
+
         var perStatement = Math.Max(1, 30_000 / properties.Count);
 
         var connection = db.Database.GetDbConnection();
@@ -160,6 +166,48 @@ public static class BulkInsert
                     SQLitePCL.raw.sqlite3_reset(statement);
                 }
             }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>PostgreSQL: binary COPY on the context's connection (inside its transaction, if any).</summary>
+    private static async Task CopyAsync<T>(
+        CordonDb db, IReadOnlyList<T> rows, string target, string columns, RelationalTypeMapping[] mappings,
+        Microsoft.EntityFrameworkCore.Metadata.IClrPropertyGetter[] getters, CancellationToken cancellationToken)
+        where T : class
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+            await using var copy = await connection.BeginBinaryImportAsync($"COPY {target} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            foreach (var row in rows)
+            {
+                await copy.StartRowAsync(cancellationToken);
+                for (var c = 0; c < mappings.Length; c++)
+                {
+                    var value = getters[c].GetClrValue(row);
+                    if (value is not null && mappings[c].Converter is { } converter)
+                    {
+                        value = converter.ConvertToProvider(value);
+                    }
+
+                    if (value is null)
+                    {
+                        await copy.WriteNullAsync(cancellationToken);
+                    }
+                    else
+                    {
+                        // Npgsql picks the PostgreSQL type from the value: Guid uuid, UTC DateTime timestamptz, DateOnly date…
+                        await copy.WriteAsync(value, cancellationToken);
+                    }
+                }
+            }
+
+            await copy.CompleteAsync(cancellationToken);
         }
         finally
         {
