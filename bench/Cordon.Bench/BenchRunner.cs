@@ -40,8 +40,31 @@ public static class BenchRunner
                 }
 
                 return 0;
+            case "coverage":
+                foreach (var provider in providers)
+                {
+                    await CoverageBench.RunAsync(provider, provider == "Postgres" ? postgres : null,
+                        int.TryParse(Option(args, "--residents"), out var people) ? people : 100_000,
+                        int.TryParse(Option(args, "--iterations"), out var iterations) ? iterations : 40);
+                }
+
+                return 0;
+            case "faults":
+                var passed = true;
+                foreach (var provider in providers)
+                {
+                    passed &= await FaultBench.RunAsync(provider, provider == "Postgres" ? postgres : null,
+                        int.TryParse(Option(args, "--kills"), out var kills) ? kills : 5, restartPostgres: false);
+                    if (provider == "Postgres")
+                    {
+                        passed &= await FaultBench.RunAsync(provider, postgres, 0, restartPostgres: true);
+                    }
+                }
+
+                Console.WriteLine(passed ? "faults: all PASS" : "faults: FAIL");
+                return passed ? 0 : 1;
             default:
-                Console.WriteLine("benchmarks: import, registration");
+                Console.WriteLine("benchmarks: import, registration, coverage, faults");
                 return name == "help" ? 0 : 2;
         }
     }

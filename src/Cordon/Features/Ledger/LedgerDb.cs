@@ -22,11 +22,14 @@ public sealed partial class CordonDb
     /// </summary>
     partial void OnLedgerModelCreating(ModelBuilder builder)
     {
-        builder.Entity<Features.Ledger.Neighborhood>().HasQueryFilter(n => CallerIsSystem
-            || (n.SubdistrictId == CallerSubdistrictId
-                && (CallerWholeSubdistrict || CallerNeighborhoodIds.Contains(n.Id) || CallerParentNeighborhoodIds.Contains(n.Id))));
-        builder.Entity<Features.Ledger.Compound>().HasQueryFilter(c => CallerIsSystem
-            || (c.SubdistrictId == CallerSubdistrictId
-                && (CallerWholeSubdistrict || CallerNeighborhoodIds.Contains(c.NeighborhoodId) || CallerCompoundIds.Contains(c.Id))));
+        if (BuiltForSystem)
+        {
+            return;
+        }
+
+        builder.Entity<Features.Ledger.Neighborhood>().HasQueryFilter(n => n.SubdistrictId == CallerSubdistrictId
+            && (CallerWholeSubdistrict || CallerNeighborhoodIds.Contains(n.Id) || CallerParentNeighborhoodIds.Contains(n.Id)));
+        builder.Entity<Features.Ledger.Compound>().HasQueryFilter(c => c.SubdistrictId == CallerSubdistrictId
+            && (CallerWholeSubdistrict || CallerNeighborhoodIds.Contains(c.NeighborhoodId) || CallerCompoundIds.Contains(c.Id)));
     }
 }

@@ -97,6 +97,97 @@ public static class Coverage
             .OrderBy(g => names.TryGetValue(g.Id, out var n) ? n.Sort : 0).ThenBy(g => g.Name, StringComparer.Ordinal)];
     }
 
+    private sealed class ReportRow
+    {
+        public Guid Id { get; init; }
+
+        public string Name { get; init; } = "";
+
+        public NeedTag Tags { get; init; }
+
+        public string? Phone { get; init; }
+
+        public Guid FlatId { get; init; }
+
+        public int Entrance { get; init; }
+
+        public int Floor { get; init; }
+
+        public string Room { get; init; } = "";
+
+        public Guid BuildingId { get; init; }
+
+        public string Building { get; init; } = "";
+
+        public int SortKey { get; init; }
+
+        public int Entrances { get; init; }
+
+        public Guid CompoundId { get; init; }
+
+        public string Compound { get; init; } = "";
+
+        public bool Sampled { get; init; }
+
+        public bool Exempt { get; init; }
+    }
+
+    /// <summary>
+    /// Counts and the missing list in one pass: every expected person with two flags (NOT EXISTS
+    /// anti-joins on indexed columns) and their address, read once; counted and sorted here.
+    /// </summary>
+    public static async Task<(CoverageCounts Counts, List<MissingPerson> Missing)> ReportAsync(
+        CordonDb db, RoundScopeSet scope, Guid? compoundId = null, Guid? buildingId = null, CancellationToken cancellationToken = default)
+    {
+        var expected = Roster.Expected(db, scope, db.Visible<Resident>());
+        if (compoundId is { } c)
+        {
+            expected = expected.Where(r => r.CompoundId == c);
+        }
+
+        if (buildingId is { } b)
+        {
+            expected = expected.Where(r => r.BuildingId == b);
+        }
+
+        // The residents are restricted to the caller's jurisdiction in the query itself (Visible), and the
+        // whole query runs without filters: their flat, building and compound are joined on primary keys.
+        var round = scope.RoundId;
+        var rows = await expected
+            .Join(db.Flats.IgnoreQueryFilters(), r => r.FlatId, f => f.Id, (r, f) => new { r, f })
+            .Join(db.Buildings.IgnoreQueryFilters(), x => x.r.BuildingId, bd => bd.Id, (x, bd) => new { x.r, x.f, bd })
+            .Join(db.Compounds.IgnoreQueryFilters(), x => x.r.CompoundId, cp => cp.Id, (x, cp) => new ReportRow
+            {
+                Id = x.r.Id,
+                Name = x.r.Name,
+                Tags = x.r.Tags,
+                Phone = x.r.Phone,
+                FlatId = x.f.Id,
+                Entrance = x.f.Entrance,
+                Floor = x.f.Floor,
+                Room = x.f.Room,
+                BuildingId = x.bd.Id,
+                Building = x.bd.Number,
+                SortKey = x.bd.SortKey,
+                Entrances = x.bd.Entrances,
+                CompoundId = cp.Id,
+                Compound = cp.Name,
+                Sampled = db.SampleRecords.Any(s => s.RoundId == round && s.ResidentId == x.r.Id),
+                Exempt = db.Exemptions.Any(e => e.RoundId == round && e.ResidentId == x.r.Id),
+            })
+            .ToListAsync(cancellationToken);
+        var visitors = await Visitors(db, round, compoundId, buildingId).CountAsync(cancellationToken);
+        var sampled = rows.Count(r => r.Sampled);
+        var exempt = rows.Count(r => !r.Sampled && r.Exempt);
+        var missing = rows.Where(r => !r.Sampled && !r.Exempt)
+            .OrderBy(r => r.Compound, StringComparer.Ordinal).ThenBy(r => r.SortKey).ThenBy(r => r.Building, StringComparer.Ordinal)
+            .ThenBy(r => r.Entrance).ThenBy(r => r.Floor).ThenBy(r => r.Room, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal)
+            .Select(r => new MissingPerson(r.Id, r.Name, r.CompoundId, r.Compound, r.BuildingId, r.Building, r.Entrance, r.Floor, r.Room,
+                Address.Format(r.Building, r.Entrance, r.Room, r.Entrances), r.Tags, r.Phone, r.FlatId))
+            .ToList();
+        return (new CoverageCounts(rows.Count + visitors, sampled + visitors, exempt, missing.Count, visitors), missing);
+    }
+
     /// <summary>Who has not been sampled and is not exempt, in door-knocking order (building, entrance, floor, room).</summary>
     public static IQueryable<MissingPerson> Missing(CordonDb db, RoundScopeSet scope, Guid? compoundId = null, Guid? buildingId = null)
     {

@@ -98,6 +98,20 @@ public sealed class SamplingRegistrar(CordonDb db, SamplingCache cache, TimeProv
     /// </summary>
     public async Task<SampleOutcome[]?> RegisterAsync(IReadOnlyList<Item> items, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await RegisterOrThrowAsync(items, cancellationToken);
+        }
+        catch
+        {
+            // The cache already holds this batch's samples and tubes: whatever failed, it must not keep them.
+            cache.Invalidate(items[0].Sampler.SubdistrictId);
+            throw;
+        }
+    }
+
+    private async Task<SampleOutcome[]?> RegisterOrThrowAsync(IReadOnlyList<Item> items, CancellationToken cancellationToken)
+    {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var now = Registrations.Microseconds(clock.GetUtcNow().UtcDateTime);
         var outcomes = new SampleOutcome[items.Count];
@@ -105,12 +119,9 @@ public sealed class SamplingRegistrar(CordonDb db, SamplingCache cache, TimeProv
         var ids = items.Select(i => i.Command.Id).Distinct().ToList();
         var roundIds = items.Select(i => i.Command.RoundId).Distinct().ToList();
         var existing = await db.SampleRecords.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
-        var t1 = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var rounds = await db.TestingRounds.AsNoTracking().Where(r => roundIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
-        var t2 = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         await tenant.FillAsync(db, rounds.Values, [.. items.Select(i => i.Command)], cancellationToken);
         var loaded = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        logger.LogDebug("reads: ids {A:F1} rounds {B:F1} fill {C:F1}", t1, t2 - t1, loaded - t2);
 
         var added = new Dictionary<Guid, (string Hash, int Index)>();
         var records = new List<SampleRecord>();
@@ -228,12 +239,9 @@ public sealed class SamplingRegistrar(CordonDb db, SamplingCache cache, TimeProv
     {
         try
         {
-            var w = System.Diagnostics.Stopwatch.GetTimestamp();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.BulkInsertAsync(newTubes, cancellationToken);
-            var w1 = System.Diagnostics.Stopwatch.GetElapsedTime(w).TotalMilliseconds;
             await db.BulkInsertAsync(records, cancellationToken);
-            var w2 = System.Diagnostics.Stopwatch.GetElapsedTime(w).TotalMilliseconds;
             // A tube's live count is its records (the unique (tube, position) index keeps it honest);
             // the tube row changes only when it fills and is sealed.
             if (filled.Count > 0)
@@ -242,10 +250,7 @@ public sealed class SamplingRegistrar(CordonDb db, SamplingCache cache, TimeProv
                     .ExecuteUpdateAsync(s => s.SetProperty(t => t.SealedAt, now).SetProperty(t => t.Count, t => t.Capacity), cancellationToken);
             }
 
-            var w3 = System.Diagnostics.Stopwatch.GetElapsedTime(w).TotalMilliseconds;
-
             await transaction.CommitAsync(cancellationToken);
-            logger.LogDebug("write: tubes {A:F1} records {B:F1} updates {C:F1} commit {D:F1}", w1, w2 - w1, w3 - w2, System.Diagnostics.Stopwatch.GetElapsedTime(w).TotalMilliseconds - w3);
             return true;
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))

@@ -96,13 +96,16 @@ public static class Roster
     /// The residents a round expects: living in its scope (not away, not moved out), or for a recall
     /// round the members of the original round's positive pools. Jurisdiction filters still apply.
     /// </summary>
-    public static IQueryable<Resident> Expected(CordonDb db, RoundScopeSet scope)
+    public static IQueryable<Resident> Expected(CordonDb db, RoundScopeSet scope) => Expected(db, scope, db.Residents);
+
+    /// <summary>The same, over a given set of residents (e.g. <see cref="CordonDb.Visible{T}"/>).</summary>
+    public static IQueryable<Resident> Expected(CordonDb db, RoundScopeSet scope, IQueryable<Resident> residents)
     {
-        var living = db.Residents.Where(r => r.Status == ResidenceStatus.Resident || r.Status == ResidenceStatus.Tenant);
+        var living = residents.Where(r => r.Status == ResidenceStatus.Resident || r.Status == ResidenceStatus.Tenant);
         if (scope.RecallOf is { } original)
         {
             var members = Recalls.Members(db, original).Select(m => m.ResidentId);
-            return db.Residents.Where(r => members.Contains(r.Id));
+            return residents.Where(r => members.Contains(r.Id));
         }
 
         return living.Where(r => scope.Neighborhoods.Contains(r.NeighborhoodId) || scope.Compounds.Contains(r.CompoundId) || scope.Buildings.Contains(r.BuildingId));

@@ -54,15 +54,20 @@ public sealed class SampleWriter(IServiceScopeFactory scopes, IOptions<CordonOpt
     {
         try
         {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var outcomes = await RunAsync(batch, cancellationToken);
-            logger.LogDebug("Wrote {Count} samples in {Milliseconds:F1} ms ({Waiting} waiting)", batch.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, Waiting);
             if (outcomes is null)
             {
                 // Another node (or a concurrent writer) took a place first: one by one, each with retries.
                 foreach (var pending in batch)
                 {
-                    pending.Done.TrySetResult(await OneAsync(pending, cancellationToken));
+                    try
+                    {
+                        pending.Done.TrySetResult(await OneAsync(pending, cancellationToken));
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        pending.Done.TrySetException(e);
+                    }
                 }
 
                 return;

@@ -172,8 +172,7 @@ public static class TestingApi
         }
 
         var scope = await Roster.ScopeAsync(db, round, cancellationToken);
-        var counts = await Coverage.CountsAsync(db, scope, compoundId, buildingId, cancellationToken);
-        var missing = await Coverage.Missing(db, scope, compoundId, buildingId).Take(5000).ToListAsync(cancellationToken);
+        var (counts, missing) = await Coverage.ReportAsync(db, scope, compoundId, buildingId, cancellationToken);
         var phones = caller.Can(Permission.SeePhones);
         return TypedResults.Ok(new CoverageResponse(counts.Expected, counts.Sampled, counts.Exempt, counts.Missing, counts.Visitors,
             [.. missing.Select(m => new MissingItem(m.ResidentId, m.Name, m.Address, m.Compound, phones ? m.Phone : Mask.Phone(m.Phone)))]));

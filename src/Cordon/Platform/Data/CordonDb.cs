@@ -27,8 +27,10 @@ public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller 
 
     internal Caller Caller => caller;
 
+    /// <summary>Which model this context uses: the system's has no filters (see <see cref="CallerModelCacheKeyFactory"/>).</summary>
+    internal bool BuiltForSystem => caller.IsSystem;
+
     // Query filters read these per query; EF turns them into parameters.
-    private bool CallerIsSystem => caller.IsSystem;
 
     private Guid CallerSubdistrictId => caller.SubdistrictId;
 
@@ -42,6 +44,32 @@ public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller 
 
     private bool CallerManagesUsers => caller.Can(Permission.ManageUsers);
 
+    /// <summary>
+    /// The same jurisdiction as the query filters, written into the query itself, for hot queries that
+    /// join many tables with <c>IgnoreQueryFilters()</c> (which switches filters off for the whole query,
+    /// so the rows must be restricted here). A caller with the whole sub-district gets a plain
+    /// <c>SubdistrictId = @id</c> that the (SubdistrictId, …) indexes answer.
+    /// </summary>
+    public IQueryable<T> Visible<T>()
+        where T : class, IInJurisdiction
+    {
+        var rows = Set<T>().IgnoreQueryFilters();
+        if (caller.IsSystem)
+        {
+            return rows;
+        }
+
+        var subdistrict = caller.SubdistrictId;
+        if (caller.WholeSubdistrict)
+        {
+            return rows.Where(r => r.SubdistrictId == subdistrict);
+        }
+
+        var neighborhoods = caller.NeighborhoodIds;
+        var compounds = caller.CompoundIds;
+        return rows.Where(r => r.SubdistrictId == subdistrict && (neighborhoods.Contains(r.NeighborhoodId) || compounds.Contains(r.CompoundId)));
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -54,7 +82,19 @@ public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller 
             {
                 property.SetValueConverter(utc);
             }
+        }
 
+        // The system (start-up, background work, design time) sees every sub-district through a model
+        // without filters; every other caller's model filters in the WHERE clause. Two models rather
+        // than "system OR …" in each filter: an OR on a parameter keeps the database from using the
+        // (SubdistrictId, …) indexes (docs/decisions/005).
+        if (BuiltForSystem)
+        {
+            return;
+        }
+
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
             var clr = entity.ClrType;
             if (typeof(IInJurisdiction).IsAssignableFrom(clr))
             {
@@ -66,9 +106,8 @@ public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller 
             }
         }
 
-        builder.Entity<Subdistrict>().HasQueryFilter(s => CallerIsSystem || s.Id == CallerSubdistrictId);
-        builder.Entity<AuditEntry>().HasQueryFilter(a =>
-            CallerIsSystem || a.SubdistrictId == CallerSubdistrictId || (a.SubdistrictId == null && CallerManagesUsers));
+        builder.Entity<Subdistrict>().HasQueryFilter(s => s.Id == CallerSubdistrictId);
+        builder.Entity<AuditEntry>().HasQueryFilter(a => a.SubdistrictId == CallerSubdistrictId || (a.SubdistrictId == null && CallerManagesUsers));
         OnLedgerModelCreating(builder);
     }
 
@@ -199,15 +238,11 @@ public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller 
     private LambdaExpression TenantFilter(Type clr)
     {
         var row = Expression.Parameter(clr, "row");
-        var body = Expression.OrElse(
-            Member(nameof(CallerIsSystem)),
-            Expression.Equal(Expression.Property(row, nameof(ITenantOwned.SubdistrictId)), Member(nameof(CallerSubdistrictId))));
+        var body = Expression.Equal(Expression.Property(row, nameof(ITenantOwned.SubdistrictId)), Member(nameof(CallerSubdistrictId)));
         return Expression.Lambda(body, row);
     }
 
-    /// <summary>
-    /// system OR (same sub-district AND (whole sub-district OR neighborhood in scope OR compound in scope)).
-    /// </summary>
+    /// <summary>Same sub-district AND (whole sub-district OR neighborhood in scope OR compound in scope).</summary>
     private LambdaExpression JurisdictionFilter(Type clr)
     {
         var row = Expression.Parameter(clr, "row");
@@ -219,13 +254,18 @@ public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller 
             Expression.OrElse(
                 Expression.Call(contains, Member(nameof(CallerNeighborhoodIds)), Expression.Property(row, nameof(IInJurisdiction.NeighborhoodId))),
                 Expression.Call(contains, Member(nameof(CallerCompoundIds)), Expression.Property(row, nameof(IInJurisdiction.CompoundId)))));
-        var body = Expression.OrElse(
-            Member(nameof(CallerIsSystem)),
-            Expression.AndAlso(
-                Expression.Equal(Expression.Property(row, nameof(ITenantOwned.SubdistrictId)), Member(nameof(CallerSubdistrictId))),
-                inScope));
+        var body = Expression.AndAlso(
+            Expression.Equal(Expression.Property(row, nameof(ITenantOwned.SubdistrictId)), Member(nameof(CallerSubdistrictId))),
+            inScope);
         return Expression.Lambda(body, row);
     }
 
     private MemberExpression Member(string name) => Expression.Property(Expression.Constant(this), name);
+}
+
+/// <summary>One model for the system caller (no filters), one for everyone else.</summary>
+internal sealed class CallerModelCacheKeyFactory : Microsoft.EntityFrameworkCore.Infrastructure.IModelCacheKeyFactory
+{
+    public object Create(DbContext context, bool designTime) =>
+        (context.GetType(), context is CordonDb db && db.BuiltForSystem, designTime);
 }

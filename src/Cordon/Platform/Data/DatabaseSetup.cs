@@ -37,6 +37,7 @@ public static class DatabaseSetup
         }
 
         options.ReplaceService<IMigrationsAssembly, ProviderMigrationsAssembly>();
+        options.ReplaceService<Microsoft.EntityFrameworkCore.Infrastructure.IModelCacheKeyFactory, CallerModelCacheKeyFactory>();
     }
 
     public static IHostApplicationBuilder AddCordonDatabase(this IHostApplicationBuilder builder, string dataDirectory)

@@ -32,8 +32,7 @@ public sealed class MissingModel(CordonDb db, Caller caller) : PageModel
         Round = round;
         Home = home;
         var scope = await Testing.Roster.ScopeAsync(db, round, cancellationToken);
-        var missing = Coverage.Missing(db, scope, compoundId, buildingId);
-        People = await missing.Take(20_000).ToListAsync(cancellationToken);
+        People = (await Coverage.ReportAsync(db, scope, compoundId, buildingId, cancellationToken)).Missing;
         if (home)
         {
             People = [.. People.Where(p => p.Tags.HasFlag(NeedTag.Mobility))];
