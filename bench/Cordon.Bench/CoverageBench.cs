@@ -80,10 +80,16 @@ public static class CoverageBench
         {
             var sqlite = db.Database.IsSqlite();
             string Id(Guid id) => sqlite ? id.ToString().ToUpperInvariant() : id.ToString();
-            var where = """
-                r."SubdistrictId" = @sd AND (@compound IS NULL OR r."CompoundId" = @compound) AND r."Status" IN ('Resident', 'Tenant')
-                AND r."CompoundId" IN (SELECT "CompoundId" FROM "RoundScopes" WHERE "RoundId" = @round)
-                """;
+            // The best plain SQL for the question: the compound (or the scope's compounds) as an equality
+            // the (SubdistrictId, CompoundId, BuildingId) index answers.
+            var where = compound is null
+                ? """
+                  r."SubdistrictId" = @sd AND r."Status" IN ('Resident', 'Tenant')
+                  AND r."CompoundId" IN (SELECT "CompoundId" FROM "RoundScopes" WHERE "RoundId" = @round)
+                  """
+                : """
+                  r."SubdistrictId" = @sd AND r."CompoundId" = @compound AND r."Status" IN ('Resident', 'Tenant')
+                  """;
             var notSampled = """NOT EXISTS (SELECT 1 FROM "SampleRecords" s WHERE s."RoundId" = @round AND s."ResidentId" = r."Id")""";
             var notExempt = """NOT EXISTS (SELECT 1 FROM "Exemptions" e WHERE e."RoundId" = @round AND e."ResidentId" = r."Id")""";
             var connection = db.Database.GetDbConnection();
@@ -130,7 +136,10 @@ public static class CoverageBench
             {
                 Add(command, "@sd", Id(prepared.SubdistrictId));
                 Add(command, "@round", Id(round));
-                Add(command, "@compound", compound is { } c ? Id(c) : DBNull.Value);
+                if (compound is { } c)
+                {
+                    Add(command, "@compound", Id(c));
+                }
             }
 
             void Add(DbCommand command, string name, object value)
@@ -138,11 +147,6 @@ public static class CoverageBench
                 var parameter = command.CreateParameter();
                 parameter.ParameterName = name;
                 parameter.Value = value is string text && !sqlite ? Guid.Parse(text) : value;
-                if (!sqlite && value is DBNull)
-                {
-                    ((Npgsql.NpgsqlParameter)parameter).NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid;
-                }
-
                 command.Parameters.Add(parameter);
             }
         });

@@ -127,14 +127,13 @@ public static class Coverage
 
         public string Compound { get; init; } = "";
 
-        public bool Sampled { get; init; }
-
-        public bool Exempt { get; init; }
     }
 
     /// <summary>
-    /// Counts and the missing list in one pass: every expected person with two flags (NOT EXISTS
-    /// anti-joins on indexed columns) and their address, read once; counted and sorted here.
+    /// Counts and the missing list, as the anti-joins a person would write by hand: one aggregate over
+    /// the expected residents (no joins), one list of the missing with their addresses. The residents
+    /// are restricted to the caller's jurisdiction in the query itself (<see cref="CordonDb.Visible{T}"/>),
+    /// so flats, buildings and compounds are joined on primary keys without filters of their own.
     /// </summary>
     public static async Task<(CoverageCounts Counts, List<MissingPerson> Missing)> ReportAsync(
         CordonDb db, RoundScopeSet scope, Guid? compoundId = null, Guid? buildingId = null, CancellationToken cancellationToken = default)
@@ -150,10 +149,18 @@ public static class Coverage
             expected = expected.Where(r => r.BuildingId == b);
         }
 
-        // The residents are restricted to the caller's jurisdiction in the query itself (Visible), and the
-        // whole query runs without filters: their flat, building and compound are joined on primary keys.
         var round = scope.RoundId;
+        var totals = await expected
+            .GroupBy(_ => 1)
+            .Select(g => new
+            {
+                Expected = g.Count(),
+                Sampled = g.Count(r => db.SampleRecords.Any(s => s.RoundId == round && s.ResidentId == r.Id)),
+                Exempt = g.Count(r => !db.SampleRecords.Any(s => s.RoundId == round && s.ResidentId == r.Id) && db.Exemptions.Any(e => e.RoundId == round && e.ResidentId == r.Id)),
+            })
+            .SingleOrDefaultAsync(cancellationToken);
         var rows = await expected
+            .Where(r => !db.SampleRecords.Any(s => s.RoundId == round && s.ResidentId == r.Id) && !db.Exemptions.Any(e => e.RoundId == round && e.ResidentId == r.Id))
             .Join(db.Flats.IgnoreQueryFilters(), r => r.FlatId, f => f.Id, (r, f) => new { r, f })
             .Join(db.Buildings.IgnoreQueryFilters(), x => x.r.BuildingId, bd => bd.Id, (x, bd) => new { x.r, x.f, bd })
             .Join(db.Compounds.IgnoreQueryFilters(), x => x.r.CompoundId, cp => cp.Id, (x, cp) => new ReportRow
@@ -172,20 +179,17 @@ public static class Coverage
                 Entrances = x.bd.Entrances,
                 CompoundId = cp.Id,
                 Compound = cp.Name,
-                Sampled = db.SampleRecords.Any(s => s.RoundId == round && s.ResidentId == x.r.Id),
-                Exempt = db.Exemptions.Any(e => e.RoundId == round && e.ResidentId == x.r.Id),
             })
             .ToListAsync(cancellationToken);
         var visitors = await Visitors(db, round, compoundId, buildingId).CountAsync(cancellationToken);
-        var sampled = rows.Count(r => r.Sampled);
-        var exempt = rows.Count(r => !r.Sampled && r.Exempt);
-        var missing = rows.Where(r => !r.Sampled && !r.Exempt)
+        var missing = rows
             .OrderBy(r => r.Compound, StringComparer.Ordinal).ThenBy(r => r.SortKey).ThenBy(r => r.Building, StringComparer.Ordinal)
             .ThenBy(r => r.Entrance).ThenBy(r => r.Floor).ThenBy(r => r.Room, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal)
             .Select(r => new MissingPerson(r.Id, r.Name, r.CompoundId, r.Compound, r.BuildingId, r.Building, r.Entrance, r.Floor, r.Room,
                 Address.Format(r.Building, r.Entrance, r.Room, r.Entrances), r.Tags, r.Phone, r.FlatId))
             .ToList();
-        return (new CoverageCounts(rows.Count + visitors, sampled + visitors, exempt, missing.Count, visitors), missing);
+        var total = totals?.Expected ?? 0;
+        return (new CoverageCounts(total + visitors, (totals?.Sampled ?? 0) + visitors, totals?.Exempt ?? 0, missing.Count, visitors), missing);
     }
 
     /// <summary>Who has not been sampled and is not exempt, in door-knocking order (building, entrance, floor, room).</summary>
@@ -221,10 +225,21 @@ public static class Coverage
             .GroupBy(x => x.FlatId)
             .Select(g => new { Flat = g.Key, Expected = g.Count(), Sampled = g.Sum(x => x.Sampled ? 1 : 0), Exempt = g.Sum(x => !x.Sampled && x.Exempt ? 1 : 0) })
             .ToListAsync(cancellationToken);
-        return flats.ToDictionary(f => f.Flat, f =>
+        var marks = flats.ToDictionary(f => f.Flat, f =>
             f.Sampled + f.Exempt == f.Expected
                 ? f.Sampled == 0 ? new GridMark("mark-info", "coverage.exempt") : new GridMark("mark-ok", "coverage.done")
                 : f.Sampled + f.Exempt == 0 ? new GridMark("mark-bad", "coverage.missing") : new GridMark("mark-warn", "coverage.partial"));
+
+        // A flat with someone in a positive pool of this round is marked for recall above everything else.
+        var recalled = await Recalls.Members(db, scope.RecallOf ?? scope.RoundId)
+            .Join(db.Residents.Where(r => r.BuildingId == buildingId), m => m.ResidentId, r => r.Id, (_, r) => r.FlatId)
+            .Distinct().ToListAsync(cancellationToken);
+        foreach (var flat in recalled)
+        {
+            marks[flat] = new GridMark("mark-recall", "coverage.recall");
+        }
+
+        return marks;
     }
 
     /// <summary>Each expected person of one flat, with their state in the round.</summary>

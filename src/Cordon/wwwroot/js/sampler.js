@@ -193,6 +193,10 @@
     var t = raw.trim().toUpperCase().replace(/\s+/g, "");
     if (/^[RV][0-9A-Z]{10}$/.test(t)) { return { kind: "person", body: { samplingCode: t } }; }
     if (/^\d{17}[\dX]$/.test(t) || /^\d{15}$/.test(t)) { return { kind: "person", body: { documentNumber: t } }; }
+    var address = /^(\d+)号?(?:[-—－](\d{1,2})(?:单元)?[-—－]?|(\d{1,2})单元)?([A-Z]?\d{3,4})室?$/.exec(t);
+    if (address && /[-号单]/.test(t)) {
+      return { kind: "address", building: address[1] + "号", entrance: address[2] || address[3] || null, room: address[4] };
+    }
     if (/^[A-Z0-9]{1,32}$/.test(t)) { return { kind: "tube", code: t }; }
     return { kind: "invalid" };
   }
@@ -473,9 +477,47 @@
 
   // ---- Input ----------------------------------------------------------------------------------
 
+  // 12-3-502 or 12号502: the people of that flat from the device's roster, as big buttons.
+  function pick(item) {
+    var box = $("pick");
+    box.textContent = "";
+    var matches = [];
+    if (roster) {
+      Object.keys(roster.people).forEach(function (code) {
+        var p = roster.people[code];
+        var a = p.address || "";
+        var exact = item.entrance ? a === item.building + "-" + item.entrance + "-" + item.room : a === item.building + item.room;
+        var anyEntrance = !item.entrance && a.indexOf(item.building + "-") === 0 && a.slice(-item.room.length - 1) === "-" + item.room;
+        if (exact || anyEntrance) { matches.push({ code: code, person: p }); }
+      });
+    }
+    if (matches.length === 0) {
+      show("bad", text("pick-none"), "");
+      return;
+    }
+    matches.sort(function (a, b) { return a.person.name < b.person.name ? -1 : 1; });
+    matches.forEach(function (m) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary";
+      button.textContent = m.person.name + " · " + m.person.address + (roster.sampled[m.code] ? " ✓" : "");
+      button.disabled = !!roster.sampled[m.code];
+      button.addEventListener("click", function () {
+        box.textContent = "";
+        handle(m.code);
+      });
+      box.appendChild(button);
+    });
+    show("idle", text("pick-flat"), "");
+  }
+
   function handle(raw) {
     var item = classify(raw);
     if (item.kind === "invalid") {
+      return;
+    }
+    if (item.kind === "address") {
+      pick(item);
       return;
     }
     if (item.kind === "tube") {
