@@ -45,7 +45,7 @@ public static class BenchRunner
                 {
                     await CoverageBench.RunAsync(provider, provider == "Postgres" ? postgres : null,
                         int.TryParse(Option(args, "--residents"), out var people) ? people : 100_000,
-                        int.TryParse(Option(args, "--iterations"), out var iterations) ? iterations : 40);
+                        int.TryParse(Option(args, "--iterations"), out var iterations) ? iterations : 100);
                 }
 
                 return 0;

@@ -39,19 +39,9 @@ public static class Coverage
     }
 
     /// <summary>One row per expected resident with two flags, all in SQL (NOT EXISTS anti-joins on indexed columns).</summary>
-    private static IQueryable<Flags> Flagged(CordonDb db, RoundScopeSet scope, Guid? compoundId, Guid? buildingId)
+    private static async Task<IQueryable<Flags>> FlaggedAsync(CordonDb db, RoundScopeSet scope, Guid? compoundId, Guid? buildingId, CancellationToken cancellationToken)
     {
-        var expected = Roster.Expected(db, scope);
-        if (compoundId is { } c)
-        {
-            expected = expected.Where(r => r.CompoundId == c);
-        }
-
-        if (buildingId is { } b)
-        {
-            expected = expected.Where(r => r.BuildingId == b);
-        }
-
+        var expected = await Roster.ExpectedInAsync(db, scope, db.Residents, compoundId, buildingId, cancellationToken);
         var round = scope.RoundId;
         return expected.Select(r => new Flags
         {
@@ -65,7 +55,7 @@ public static class Coverage
 
     public static async Task<CoverageCounts> CountsAsync(CordonDb db, RoundScopeSet scope, Guid? compoundId = null, Guid? buildingId = null, CancellationToken cancellationToken = default)
     {
-        var totals = await Flagged(db, scope, compoundId, buildingId)
+        var totals = await (await FlaggedAsync(db, scope, compoundId, buildingId, cancellationToken))
             .GroupBy(_ => 1)
             .Select(g => new { Expected = g.Count(), Sampled = g.Sum(x => x.Sampled ? 1 : 0), Exempt = g.Sum(x => !x.Sampled && x.Exempt ? 1 : 0) })
             .SingleOrDefaultAsync(cancellationToken);
@@ -79,7 +69,7 @@ public static class Coverage
     /// <summary>Counts per compound, or per building of one compound.</summary>
     public static async Task<List<CoverageGroup>> GroupsAsync(CordonDb db, RoundScopeSet scope, Guid? compoundId, CancellationToken cancellationToken)
     {
-        var flagged = Flagged(db, scope, compoundId, null);
+        var flagged = await FlaggedAsync(db, scope, compoundId, null, cancellationToken);
         var rows = compoundId is null
             ? await flagged.GroupBy(x => x.CompoundId)
                 .Select(g => new { Id = g.Key, Expected = g.Count(), Sampled = g.Sum(x => x.Sampled ? 1 : 0), Exempt = g.Sum(x => !x.Sampled && x.Exempt ? 1 : 0) })
@@ -116,17 +106,6 @@ public static class Coverage
         public string Room { get; init; } = "";
 
         public Guid BuildingId { get; init; }
-
-        public string Building { get; init; } = "";
-
-        public int SortKey { get; init; }
-
-        public int Entrances { get; init; }
-
-        public Guid CompoundId { get; init; }
-
-        public string Compound { get; init; } = "";
-
     }
 
     /// <summary>
@@ -138,58 +117,57 @@ public static class Coverage
     public static async Task<(CoverageCounts Counts, List<MissingPerson> Missing)> ReportAsync(
         CordonDb db, RoundScopeSet scope, Guid? compoundId = null, Guid? buildingId = null, CancellationToken cancellationToken = default)
     {
-        var expected = Roster.Expected(db, scope, db.Visible<Resident>());
+        var expected = await Roster.ExpectedInAsync(db, scope, db.Visible<Resident>(), compoundId, buildingId, cancellationToken);
+        var round = scope.RoundId;
+
+        // Plain counts (no GROUP BY over a derived table): everyone expected, and the exempt who were not sampled
+        // (a short list); the sampled follow from the missing list below, which has to be read anyway.
+        var total = await expected.CountAsync(cancellationToken);
+        var exemptions = db.Exemptions.IgnoreQueryFilters().Where(e => e.RoundId == round).Select(e => e.ResidentId);
+        var exempt = await expected
+            .Where(r => exemptions.Contains(r.Id) && !db.SampleRecords.Any(s => s.RoundId == round && s.ResidentId == r.Id))
+            .CountAsync(cancellationToken);
+        var rows = await expected
+            .Where(r => !db.SampleRecords.Any(s => s.RoundId == round && s.ResidentId == r.Id) && !db.Exemptions.Any(e => e.RoundId == round && e.ResidentId == r.Id))
+            .Join(db.Flats.IgnoreQueryFilters(), r => r.FlatId, f => f.Id, (r, f) => new ReportRow
+            {
+                Id = r.Id,
+                Name = r.Name,
+                Tags = r.Tags,
+                Phone = r.Phone,
+                FlatId = f.Id,
+                Entrance = f.Entrance,
+                Floor = f.Floor,
+                Room = f.Room,
+                BuildingId = r.BuildingId,
+            })
+            .ToListAsync(cancellationToken);
+
+        // Buildings and compounds are few (hundreds in a sub-district): read them once instead of joining per person.
+        var buildings = db.Visible<Building>();
         if (compoundId is { } c)
         {
-            expected = expected.Where(r => r.CompoundId == c);
+            buildings = buildings.Where(x => x.CompoundId == c);
         }
 
         if (buildingId is { } b)
         {
-            expected = expected.Where(r => r.BuildingId == b);
+            buildings = buildings.Where(x => x.Id == b);
         }
 
-        var round = scope.RoundId;
-        var totals = await expected
-            .GroupBy(_ => 1)
-            .Select(g => new
-            {
-                Expected = g.Count(),
-                Sampled = g.Count(r => db.SampleRecords.Any(s => s.RoundId == round && s.ResidentId == r.Id)),
-                Exempt = g.Count(r => !db.SampleRecords.Any(s => s.RoundId == round && s.ResidentId == r.Id) && db.Exemptions.Any(e => e.RoundId == round && e.ResidentId == r.Id)),
-            })
-            .SingleOrDefaultAsync(cancellationToken);
-        var rows = await expected
-            .Where(r => !db.SampleRecords.Any(s => s.RoundId == round && s.ResidentId == r.Id) && !db.Exemptions.Any(e => e.RoundId == round && e.ResidentId == r.Id))
-            .Join(db.Flats.IgnoreQueryFilters(), r => r.FlatId, f => f.Id, (r, f) => new { r, f })
-            .Join(db.Buildings.IgnoreQueryFilters(), x => x.r.BuildingId, bd => bd.Id, (x, bd) => new { x.r, x.f, bd })
-            .Join(db.Compounds.IgnoreQueryFilters(), x => x.r.CompoundId, cp => cp.Id, (x, cp) => new ReportRow
-            {
-                Id = x.r.Id,
-                Name = x.r.Name,
-                Tags = x.r.Tags,
-                Phone = x.r.Phone,
-                FlatId = x.f.Id,
-                Entrance = x.f.Entrance,
-                Floor = x.f.Floor,
-                Room = x.f.Room,
-                BuildingId = x.bd.Id,
-                Building = x.bd.Number,
-                SortKey = x.bd.SortKey,
-                Entrances = x.bd.Entrances,
-                CompoundId = cp.Id,
-                Compound = cp.Name,
-            })
-            .ToListAsync(cancellationToken);
+        var places = await buildings
+            .Join(db.Compounds.IgnoreQueryFilters(), x => x.CompoundId, cp => cp.Id, (x, cp) => new { x.Id, x.Number, x.SortKey, x.Entrances, x.CompoundId, Compound = cp.Name })
+            .ToDictionaryAsync(x => x.Id, cancellationToken);
         var visitors = await Visitors(db, round, compoundId, buildingId).CountAsync(cancellationToken);
         var missing = rows
-            .OrderBy(r => r.Compound, StringComparer.Ordinal).ThenBy(r => r.SortKey).ThenBy(r => r.Building, StringComparer.Ordinal)
-            .ThenBy(r => r.Entrance).ThenBy(r => r.Floor).ThenBy(r => r.Room, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal)
-            .Select(r => new MissingPerson(r.Id, r.Name, r.CompoundId, r.Compound, r.BuildingId, r.Building, r.Entrance, r.Floor, r.Room,
-                Address.Format(r.Building, r.Entrance, r.Room, r.Entrances), r.Tags, r.Phone, r.FlatId))
+            .Select(r => (Row: r, Place: places[r.BuildingId]))
+            .OrderBy(x => x.Place.Compound, StringComparer.Ordinal).ThenBy(x => x.Place.SortKey).ThenBy(x => x.Place.Number, StringComparer.Ordinal)
+            .ThenBy(x => x.Row.Entrance).ThenBy(x => x.Row.Floor).ThenBy(x => x.Row.Room, StringComparer.Ordinal).ThenBy(x => x.Row.Name, StringComparer.Ordinal)
+            .Select(x => new MissingPerson(x.Row.Id, x.Row.Name, x.Place.CompoundId, x.Place.Compound, x.Row.BuildingId, x.Place.Number,
+                x.Row.Entrance, x.Row.Floor, x.Row.Room, Address.Format(x.Place.Number, x.Row.Entrance, x.Row.Room, x.Place.Entrances), x.Row.Tags, x.Row.Phone, x.Row.FlatId))
             .ToList();
-        var total = totals?.Expected ?? 0;
-        return (new CoverageCounts(total + visitors, (totals?.Sampled ?? 0) + visitors, totals?.Exempt ?? 0, missing.Count, visitors), missing);
+        var sampled = total - exempt - missing.Count;
+        return (new CoverageCounts(total + visitors, sampled + visitors, exempt, missing.Count, visitors), missing);
     }
 
     /// <summary>Who has not been sampled and is not exempt, in door-knocking order (building, entrance, floor, room).</summary>
@@ -221,7 +199,7 @@ public static class Coverage
     /// <summary>Marks for the building grid: every flat coloured by how much of it is done.</summary>
     public static async Task<Dictionary<Guid, GridMark>> GridMarksAsync(CordonDb db, RoundScopeSet scope, Guid buildingId, CancellationToken cancellationToken)
     {
-        var flats = await Flagged(db, scope, null, buildingId)
+        var flats = await (await FlaggedAsync(db, scope, null, buildingId, cancellationToken))
             .GroupBy(x => x.FlatId)
             .Select(g => new { Flat = g.Key, Expected = g.Count(), Sampled = g.Sum(x => x.Sampled ? 1 : 0), Exempt = g.Sum(x => !x.Sampled && x.Exempt ? 1 : 0) })
             .ToListAsync(cancellationToken);

@@ -111,6 +111,64 @@ public static class Roster
         return living.Where(r => scope.Neighborhoods.Contains(r.NeighborhoodId) || scope.Compounds.Contains(r.CompoundId) || scope.Buildings.Contains(r.BuildingId));
     }
 
+    /// <summary>
+    /// Expected residents of one compound or building of the round (or the whole scope when neither is given).
+    /// When the place lies wholly inside the scope the scope test is dropped, so the query is one equality on the
+    /// (SubdistrictId, CompoundId, BuildingId) index instead of an IN list the planner may prefer.
+    /// </summary>
+    public static async Task<IQueryable<Resident>> ExpectedInAsync(
+        CordonDb db, RoundScopeSet scope, IQueryable<Resident> residents, Guid? compoundId, Guid? buildingId, CancellationToken cancellationToken)
+    {
+        var expected = scope.RecallOf is null && await WhollyInScopeAsync(db, scope, compoundId, buildingId, cancellationToken)
+            ? residents.Where(r => r.Status == ResidenceStatus.Resident || r.Status == ResidenceStatus.Tenant)
+            : Expected(db, scope, residents);
+        if (compoundId is { } c)
+        {
+            expected = expected.Where(r => r.CompoundId == c);
+        }
+
+        if (buildingId is { } b)
+        {
+            expected = expected.Where(r => r.BuildingId == b);
+        }
+
+        return expected;
+    }
+
+    /// <summary>Whether every resident of the place is in the round's scope. Reads only the place's parents; residents stay filtered.</summary>
+    private static async Task<bool> WhollyInScopeAsync(CordonDb db, RoundScopeSet scope, Guid? compoundId, Guid? buildingId, CancellationToken cancellationToken)
+    {
+        if (buildingId is { } b)
+        {
+            if (scope.Buildings.Contains(b))
+            {
+                return true;
+            }
+
+            var parents = await db.Buildings.IgnoreQueryFilters().Where(x => x.Id == b)
+                .Select(x => new { x.CompoundId, x.NeighborhoodId }).SingleOrDefaultAsync(cancellationToken);
+            return parents is not null && (scope.Compounds.Contains(parents.CompoundId) || scope.Neighborhoods.Contains(parents.NeighborhoodId));
+        }
+
+        if (compoundId is { } c)
+        {
+            if (scope.Compounds.Contains(c))
+            {
+                return true;
+            }
+
+            if (scope.Neighborhoods.Count == 0)
+            {
+                return false;
+            }
+
+            var neighborhood = await db.Compounds.IgnoreQueryFilters().Where(x => x.Id == c).Select(x => (Guid?)x.NeighborhoodId).SingleOrDefaultAsync(cancellationToken);
+            return neighborhood is { } n && scope.Neighborhoods.Contains(n);
+        }
+
+        return false;
+    }
+
     public static async Task<bool> InScopeAsync(CordonDb db, TestingRound round, Person person, CancellationToken cancellationToken)
     {
         if (person.ResidentId is not { } residentId)

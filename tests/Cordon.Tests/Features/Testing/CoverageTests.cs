@@ -44,6 +44,41 @@ public sealed class CoverageTests(DemoApp app)
     }
 
     [Fact]
+    public async Task ACompoundOrBuildingFilterCountsOnlyThePeopleTheRoundCovers()
+    {
+        var commander = await app.ApiAsync("commander");
+        var (compound, neighborhood, building, inCompound, inBuilding) = await app.DbAsync(async db =>
+        {
+            var c = await db.Compounds.SingleAsync(x => x.Name == DemoData.BigCompound);
+            var b = await db.Buildings.SingleAsync(x => x.CompoundId == c.Id && x.Number == "7号");
+            var living = db.Residents.Where(r => r.Status == ResidenceStatus.Resident || r.Status == ResidenceStatus.Tenant);
+            return (c.Id, c.NeighborhoodId, b.Id, await living.CountAsync(r => r.CompoundId == c.Id), await living.CountAsync(r => r.BuildingId == b.Id));
+        });
+        Assert.True(inCompound > inBuilding && inBuilding > 0);
+
+        // A round of one building, asked about the whole compound: only that building is expected.
+        var buildingRound = await CreateAsync(commander, new { name = "7号楼", buildingIds = new[] { building } });
+        var byCompound = await commander.GetFromJsonAsync<JsonElement>($"/api/v1/testing/rounds/{buildingRound}/coverage?compoundId={compound}");
+        Assert.Equal(inBuilding, byCompound.GetProperty("expected").GetInt32());
+        Assert.Equal(inBuilding, byCompound.GetProperty("missing").GetArrayLength());
+
+        // A round of the neighborhood, asked about one compound and one building of it.
+        var neighborhoodRound = await CreateAsync(commander, new { name = "全居委", neighborhoodIds = new[] { neighborhood } });
+        var compoundCoverage = await commander.GetFromJsonAsync<JsonElement>($"/api/v1/testing/rounds/{neighborhoodRound}/coverage?compoundId={compound}");
+        Assert.Equal(inCompound, compoundCoverage.GetProperty("expected").GetInt32());
+        var buildingCoverage = await commander.GetFromJsonAsync<JsonElement>($"/api/v1/testing/rounds/{neighborhoodRound}/coverage?buildingId={building}");
+        Assert.Equal(inBuilding, buildingCoverage.GetProperty("expected").GetInt32());
+        Assert.All(buildingCoverage.GetProperty("missing").EnumerateArray(), m => Assert.StartsWith("7", m.GetProperty("address").GetString(), StringComparison.Ordinal));
+    }
+
+    private static async Task<Guid> CreateAsync(HttpClient commander, object body)
+    {
+        var created = await commander.PostAsJsonAsync("/api/v1/testing/rounds", body);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    [Fact]
     public async Task AVolunteerSeesMissingPeopleOfTheirCompoundOnly()
     {
         var commander = await app.ApiAsync("commander");
