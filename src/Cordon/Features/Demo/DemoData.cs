@@ -173,15 +173,7 @@ internal sealed class DemoData(
 
     private void AddHousehold(Flat flat, bool elderlyBuilding)
     {
-        var household = new Household
-        {
-            SubdistrictId = flat.SubdistrictId,
-            NeighborhoodId = flat.NeighborhoodId,
-            CompoundId = flat.CompoundId,
-            BuildingId = flat.BuildingId,
-            FlatId = flat.Id,
-            CreatedAt = _now,
-        };
+        var household = Household.Of(flat, _now);
         db.Households.Add(household);
         var roll = _random.NextDouble();
         var size = roll < 0.33 ? 1 : roll < 0.74 ? 2 : roll < 0.93 ? 3 : 4;

@@ -95,6 +95,17 @@ public sealed class Household : IInJurisdiction, IAudited
     public string Notes { get; set; } = "";
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>The household of a flat, carrying the flat's place keys (tenant, neighborhood, compound, building).</summary>
+    public static Household Of(Flat flat, DateTime now) => new()
+    {
+        SubdistrictId = flat.SubdistrictId,
+        NeighborhoodId = flat.NeighborhoodId,
+        CompoundId = flat.CompoundId,
+        BuildingId = flat.BuildingId,
+        FlatId = flat.Id,
+        CreatedAt = now,
+    };
 }
 
 /// <summary>居民: a person in the ledger.</summary>

@@ -166,15 +166,7 @@ public sealed class EditModel(CordonDb db, Caller caller, Catalog catalog, Local
             var household = await db.Households.Where(h => h.FlatId == flat.Id).Select(h => (Guid?)h.Id).FirstOrDefaultAsync(cancellationToken);
             if (household is null)
             {
-                var created = new Household
-                {
-                    SubdistrictId = flat.SubdistrictId,
-                    NeighborhoodId = flat.NeighborhoodId,
-                    CompoundId = flat.CompoundId,
-                    BuildingId = flat.BuildingId,
-                    FlatId = flat.Id,
-                    CreatedAt = now,
-                };
+                var created = Household.Of(flat, now);
                 db.Households.Add(created);
                 household = created.Id;
             }
