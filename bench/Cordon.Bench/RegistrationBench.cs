@@ -94,7 +94,7 @@ public static class RegistrationBench
         public async ValueTask DisposeAsync()
         {
             SqliteConnection.ClearAllPools();
-            if (DatabaseName is not null && PostgresAdmin is not null)
+            if (DatabaseName is not null && PostgresAdmin is not null && Environment.GetEnvironmentVariable("CORDON_BENCH_KEEP") is null)
             {
                 NpgsqlConnection.ClearAllPools();
                 await using var admin = new NpgsqlConnection(PostgresAdmin);

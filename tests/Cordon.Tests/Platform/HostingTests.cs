@@ -84,6 +84,17 @@ public sealed class HostingTests
     public void DemoSwitchBecomesConfiguration() =>
         Assert.Equal(["--Cordon:Demo=true", "--urls", "http://127.0.0.1:1"], Hosting.Arguments(["--demo", "--urls", "http://127.0.0.1:1"]));
 
+    [Theory]
+    [InlineData("Host=db;Database=cordon;Username=cordon", 64)]
+    [InlineData("Host=db;Database=cordon;Username=cordon;Max Auto Prepare=0", 0)]
+    [InlineData("Host=db;Database=cordon;Username=cordon;MaxAutoPrepare=10", 10)]
+    public void PostgresPreparesHotStatementsUnlessTheConnectionStringSaysOtherwise(string configured, int expected)
+    {
+        var used = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseSetup.PostgresConnectionString(configured));
+        Assert.Equal(expected, used.MaxAutoPrepare);
+        Assert.Equal(("db", "cordon"), (used.Host, used.Database));
+    }
+
     [Fact]
     public async Task FirstStartPrintsASetupCodeThatCreatesTheFirstAdministratorOnce()
     {

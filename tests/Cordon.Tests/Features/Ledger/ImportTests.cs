@@ -145,6 +145,28 @@ public sealed class ImportTests(DemoApp app)
     }
 
     [Fact]
+    public async Task ABuildingGrowsToTheHighestFloorAndEntranceItsRowsName()
+    {
+        var compound = NewCompound();
+        var rows = new[]
+        {
+            Sheets.Header,
+            Row(compound, "5号", "1", "101", "郑浩"),
+            Row(compound, "5号", "1", "1203", "冯静"),
+            Row(compound, "5号", "2", "602", "邓磊"),
+            Row(compound, "6号", "1", "301", "曹洋"),
+        };
+        await ImportAsync("commander", Sheets.Csv(rows, Sheets.Utf8, true), "grow.csv", dryRun: false);
+        Assert.Equal([("5号", 12, 2), ("6号", 3, 1)], await BuildingsInAsync(compound));
+
+        // A later file that knows a higher floor and a third entrance grows the stored building, audited.
+        await ImportAsync("commander", Sheets.Csv([Sheets.Header, Row(compound, "6号", "3", "1801", "彭雪")], Sheets.Utf8, true), "grow2.csv", dryRun: false);
+        Assert.Equal([("5号", 12, 2), ("6号", 18, 3)], await BuildingsInAsync(compound));
+        var building = await app.DbAsync(db => db.Buildings.Where(b => b.Number == "6号" && db.Compounds.Any(c => c.Id == b.CompoundId && c.Name == compound)).Select(b => b.Id).SingleAsync());
+        Assert.True(await app.DbAsync(db => db.AuditLog.AnyAsync(a => a.EntityType == "Building" && a.EntityId == building.ToString() && a.Action == AuditAction.Update)));
+    }
+
+    [Fact]
     public async Task AnImportUpdatesByDocumentNumberAndTheChangeIsInTheResidentsHistory()
     {
         var compound = NewCompound();
@@ -340,6 +362,11 @@ public sealed class ImportTests(DemoApp app)
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         return new MultipartFormDataContent { { content, "file", name } };
     }
+
+    private async Task<List<(string Number, int Floors, int Entrances)>> BuildingsInAsync(string compound) =>
+        [.. (await app.DbAsync(db => db.Buildings.Where(b => db.Compounds.Any(c => c.Id == b.CompoundId && c.Name == compound))
+            .OrderBy(b => b.Number).Select(b => new { b.Number, b.Floors, b.Entrances }).ToListAsync()))
+            .Select(b => (b.Number, b.Floors, b.Entrances))];
 
     private Task<List<string>> NamesInAsync(string compound) => app.DbAsync(db =>
         db.Residents.Where(r => db.Compounds.Any(c => c.Id == r.CompoundId && c.Name == compound)).OrderBy(r => r.Name).Select(r => r.Name).ToListAsync());
