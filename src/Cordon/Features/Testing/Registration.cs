@@ -118,7 +118,9 @@ public sealed class SamplingRegistrar(CordonDb db, SamplingCache cache, TimeProv
         var tenant = cache.For(items[0].Sampler.SubdistrictId);
         var ids = items.Select(i => i.Command.Id).Distinct().ToList();
         var roundIds = items.Select(i => i.Command.RoundId).Distinct().ToList();
-        var existing = await db.SampleRecords.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
+        // By primary key alone: with the tenant filter in the same WHERE, SQLite walks the sub-district's
+        // index (every record of the day) instead of looking the ids up. The tenant is checked below.
+        var existing = await db.SampleRecords.IgnoreQueryFilters().AsNoTracking().Where(r => EF.Parameter(ids).Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
         var rounds = await db.TestingRounds.AsNoTracking().Where(r => roundIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
         await tenant.FillAsync(db, rounds.Values, [.. items.Select(i => i.Command)], cancellationToken);
         var loaded = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -141,7 +143,8 @@ public sealed class SamplingRegistrar(CordonDb db, SamplingCache cache, TimeProv
 
             if (existing.TryGetValue(command.Id, out var stored))
             {
-                outcomes[i] = stored.ContentHash == hash
+                // Another sub-district's record under the same id is a conflict, and says nothing about it.
+                outcomes[i] = stored.ContentHash == hash && stored.SubdistrictId == sampler.SubdistrictId
                     ? new SampleOutcome(StatusCodes.Status200OK, await ViewAsync(stored, sampler, cancellationToken))
                     : SampleOutcome.Refused(TestingErrors.IdConflict);
                 continue;
@@ -246,7 +249,8 @@ public sealed class SamplingRegistrar(CordonDb db, SamplingCache cache, TimeProv
             // the tube row changes only when it fills and is sealed.
             if (filled.Count > 0)
             {
-                await db.Tubes.Where(t => filled.Contains(t.Id) && t.SealedAt == null)
+                // Tubes of this batch (ids from the cache of this sub-district), by primary key.
+                await db.Tubes.IgnoreQueryFilters().Where(t => EF.Parameter(filled).Contains(t.Id) && t.SealedAt == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(t => t.SealedAt, now).SetProperty(t => t.Count, t => t.Capacity), cancellationToken);
             }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Cordon.Features.Demo;
 using Cordon.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cordon.Tests.Features.Testing;
 
@@ -55,6 +56,38 @@ public sealed class RegistrationTests(DemoApp app)
         var changed = await sampler.PostAsJsonAsync("/api/v1/sampling/records", body with { tubeCode = Sampling.Tube() });
         Assert.Equal(HttpStatusCode.Conflict, changed.StatusCode);
         Assert.Equal("client_id_conflict", await Sampling.CodeOfAsync(changed));
+    }
+
+    [Fact]
+    public async Task AnIdTakenInAnotherSubdistrictIsAConflictThatRevealsNothing()
+    {
+        var commander = await app.ApiAsync("commander");
+        var sampler = await app.ApiAsync("sampler");
+        var round = await Sampling.OpenRoundAsync(app, commander, Sampling.Quiet);
+        var code = (await Sampling.CodesAsync(app, Sampling.Quiet, 1))[0];
+        var body = new { id = Guid.NewGuid(), roundId = round, samplingCode = code, tubeCode = Sampling.Tube(), takenAt = DateTime.UtcNow.AddMinutes(-1).ToString("O") };
+        Assert.Equal(HttpStatusCode.Created, (await sampler.PostAsJsonAsync("/api/v1/sampling/records", body)).StatusCode);
+
+        // The same body from a sampler of another sub-district: not a replay, and not a way to read the record.
+        var name = "other-sampler-" + Guid.NewGuid().ToString("N")[..6];
+        await app.ScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<Cordon.Platform.Data.CordonDb>();
+            var other = new Cordon.Platform.Data.Subdistrict { Name = "殷行街道" + name, DivisionCode = "310110" };
+            db.Subdistricts.Add(other);
+            await db.SaveChangesAsync();
+            var users = s.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Cordon.Platform.Auth.CordonUser>>();
+            var user = new Cordon.Platform.Auth.CordonUser { UserName = name, DisplayName = name, SubdistrictId = other.Id };
+            await users.CreateAsync(user, CordonApp.Password);
+            await users.AddToRoleAsync(user, Cordon.Platform.Auth.Roles.Sampler);
+            return true;
+        });
+        var stranger = await app.ApiAsync(name);
+        var response = await stranger.PostAsJsonAsync("/api/v1/sampling/records", body);
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("client_id_conflict", await Sampling.CodeOfAsync(response));
+        Assert.DoesNotContain(code, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await app.DbAsync(db => db.SampleRecords.CountAsync(r => r.Id == body.id)));
     }
 
     [Fact]
