@@ -19,5 +19,8 @@ public sealed class LocalTime(IOptions<CordonOptions> options, TimeProvider cloc
 
     public string Format(DateTime? utc) => utc is { } value ? Format(value) : "";
 
+    /// <summary>The local time now, as every time is shown ("as of" lines, the home page).</summary>
+    public string FormatNow() => Format(clock.GetUtcNow().UtcDateTime);
+
     public string FormatSeconds(DateTime utc) => ToLocal(utc).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 }
