@@ -37,6 +37,12 @@ public sealed class SamplingTests(BrowserApp browser)
         await Assertions.Expect(page.Locator("#tube-count")).ToHaveTextAsync("2");
         await BrowserApp.ScreenshotAsync(page, "20-sampler-ok-phone");
 
+        // The device's list reads the sub-district's clock (Asia/Shanghai), not the browser's (UTC here).
+        var line = await page.Locator("#recent li").First.InnerTextAsync();
+        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        Assert.Contains(new[] { 0, -1 }.Select(m => TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow.AddMinutes(m), shanghai).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)),
+            line.StartsWith);
+
         // The same person again: a big red reason, nothing stored.
         await scan.FillAsync(codes[0]);
         await scan.PressAsync("Enter");

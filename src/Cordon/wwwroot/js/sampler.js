@@ -175,8 +175,14 @@
     $("result-actions").hidden = !visitorButton;
   }
 
+  // Times read as the sub-district's clock (Asia/Shanghai unless configured), whatever the device is set to.
   function clock() {
-    return new Date().toLocaleTimeString(lang(), { hour12: false });
+    var zone = $("sampler").dataset.timeZone;
+    try {
+      return new Date().toLocaleTimeString(lang(), { hour12: false, timeZone: zone });
+    } catch (e) {
+      return new Date().toLocaleTimeString(lang(), { hour12: false });
+    }
   }
 
   function recent(line) {
