@@ -1,4 +1,8 @@
 using System.Diagnostics;
+using System.Text.Json;
+using Cordon.Platform.Localization;
+using Cordon.Platform.Web;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -7,7 +11,7 @@ namespace Cordon.Features;
 /// <summary>One calm page for 404, 403, 429 and unexpected failures; API paths get ProblemDetails instead.</summary>
 [IgnoreAntiforgeryToken]
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class ErrorModel : PageModel
+public sealed class ErrorModel(Catalog catalog) : PageModel
 {
     public string TitleKey { get; private set; } = "error.page.title";
 
@@ -15,16 +19,20 @@ public sealed class ErrorModel : PageModel
 
     public string? RequestId { get; private set; }
 
-    public IActionResult OnGet(int? status) => Show(status);
+    public Task<IActionResult> OnGetAsync(int? status) => ShowAsync(status);
 
-    public IActionResult OnPost(int? status) => Show(status);
+    public Task<IActionResult> OnPostAsync(int? status) => ShowAsync(status);
 
-    private IActionResult Show(int? status)
+    private async Task<IActionResult> ShowAsync(int? status)
     {
-        var code = status ?? StatusCodes.Status500InternalServerError;
+        var exception = HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var code = exception is BadHttpRequestException bad ? bad.StatusCode : status ?? StatusCodes.Status500InternalServerError;
         if (HttpContext.Request.Path.StartsWithSegments("/api") || IsApiOriginal())
         {
-            return new ObjectResult(new ProblemDetails { Status = code, Title = code == 404 ? "not_found" : "error" }) { StatusCode = code };
+            // A machine gets what a person gets: a stable code and the reason in both languages.
+            var (error, args) = ApiError(code, exception);
+            await catalog.Problem(error, args).ExecuteAsync(HttpContext);
+            return new EmptyResult();
         }
 
         (TitleKey, BodyKey) = code switch
@@ -42,6 +50,27 @@ public sealed class ErrorModel : PageModel
 
         Response.StatusCode = code;
         return Page();
+    }
+
+    private (Error Error, object?[] Args) ApiError(int status, Exception? exception)
+    {
+        if (exception?.InnerException is JsonException json)
+        {
+            return (new Error("body_invalid", StatusCodes.Status400BadRequest), [json.Path ?? "$", (json.LineNumber ?? 0) + 1, (json.BytePositionInLine ?? 0) + 1]);
+        }
+
+        return status switch
+        {
+            StatusCodes.Status400BadRequest => (new Error("bad_request", status), []),
+            StatusCodes.Status401Unauthorized => (new Error("unauthorized", status), []),
+            StatusCodes.Status403Forbidden => (new Error("forbidden", status), []),
+            StatusCodes.Status404NotFound => (new Error("not_found", status), []),
+            StatusCodes.Status405MethodNotAllowed => (new Error("method_not_allowed", status), []),
+            StatusCodes.Status413PayloadTooLarge => (new Error("too_large", status), []),
+            StatusCodes.Status415UnsupportedMediaType => (new Error("unsupported_media_type", status), []),
+            StatusCodes.Status429TooManyRequests => (new Error("too_many_requests", status), []),
+            _ => (new Error("server_error", status), [Activity.Current?.Id ?? HttpContext.TraceIdentifier]),
+        };
     }
 
     private bool IsApiOriginal() =>

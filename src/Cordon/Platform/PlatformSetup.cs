@@ -61,6 +61,9 @@ public static class PlatformSetup
         {
             ExceptionHandlingPath = "/Error",
             AllowStatusCode404Response = true,
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            // A client's unreadable body is the client's error, answered with a 4xx: not logged as a failure.
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
         });
         app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/Error", "?status={0}");
@@ -199,6 +202,8 @@ public static class PlatformSetup
         // Chinese text is written as text, not as &#x...; entities.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddProblemDetails();
+        // A body that cannot be read throws, so the error page can say where (ErrorModel), instead of a bare 400.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
         services.AddRateLimiter(o =>
         {

@@ -85,6 +85,39 @@ public sealed class WebShellTests(DemoApp app)
     }
 
     [Fact]
+    public async Task AnUnreadableApiBodySaysWhereInBothLanguagesAndStoresNothing()
+    {
+        var sampler = await app.ApiAsync("sampler");
+        var before = await app.DbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.SampleRecords));
+        using var body = new StringContent("{\"id\": \"7f1c\",\n \"roundId\": 5", System.Text.Encoding.UTF8, "application/json");
+        var response = await sampler.PostAsync("/api/v1/sampling/records", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(response.Content);
+        Assert.Equal("body_invalid", problem.GetProperty("code").GetString());
+        Assert.Contains("$.id", problem.GetProperty("zh").GetString(), StringComparison.Ordinal);
+        Assert.Contains("请检查 JSON", problem.GetProperty("zh").GetString(), StringComparison.Ordinal);
+        Assert.Contains("line 1", problem.GetProperty("en").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await app.DbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.SampleRecords)));
+    }
+
+    [Theory]
+    [InlineData(null, "/api/v1/ledger/compounds", HttpStatusCode.Unauthorized, "unauthorized")]
+    [InlineData("sampler", "/api/v1/ledger/compounds", HttpStatusCode.Forbidden, "forbidden")]
+    [InlineData("commander", "/api/v1/no-such-thing", HttpStatusCode.NotFound, "not_found")]
+    public async Task ApiRefusalsCarryACodeAndTheReasonInBothLanguages(string? user, string url, HttpStatusCode status, string code)
+    {
+        var client = user is null ? app.CreateClient(new() { AllowAutoRedirect = false }) : await app.ApiAsync(user);
+        var response = await client.GetAsync(url);
+
+        Assert.Equal(status, response.StatusCode);
+        var problem = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(response.Content);
+        Assert.Equal(code, problem.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("zh").GetString()));
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("en").GetString()));
+    }
+
+    [Fact]
     public async Task UnknownPagesGetAFriendlyNotFoundInChinese()
     {
         var pages = await app.PagesAsync("commander");

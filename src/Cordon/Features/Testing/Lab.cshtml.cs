@@ -2,6 +2,7 @@ using Cordon.Features.Ledger.Import;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
 using Cordon.Platform.Localization;
+using Cordon.Platform.Time;
 using Cordon.Platform.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +14,7 @@ namespace Cordon.Features.Testing;
 [Authorize(Policy = "perm:" + nameof(Permission.ManageTesting))]
 [RequestSizeLimit(SpreadsheetReader.MaxFileBytes * 3)]
 [RequestFormLimits(MultipartBodyLengthLimit = SpreadsheetReader.MaxFileBytes * 3)]
-public sealed class LabModel(CordonDb db, SamplingCache cache, Catalog catalog, TimeProvider clock) : PageModel
+public sealed class LabModel(CordonDb db, SamplingCache cache, Catalog catalog, LocalTime localTime, TimeProvider clock) : PageModel
 {
     [BindProperty]
     public IFormFile? Upload { get; set; }
@@ -38,7 +39,7 @@ public sealed class LabModel(CordonDb db, SamplingCache cache, Catalog catalog, 
         {
             await using var stream = Upload.OpenReadStream();
             var items = LabResults.Read(stream, Upload.FileName);
-            Report = await LabResults.ApplyAsync(db, cache, items, clock.GetUtcNow().UtcDateTime, cancellationToken);
+            Report = await LabResults.ApplyAsync(db, cache, catalog, localTime, items, clock.GetUtcNow().UtcDateTime, cancellationToken);
         }
         catch (SpreadsheetException e)
         {

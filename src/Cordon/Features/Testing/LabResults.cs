@@ -1,14 +1,29 @@
 using Cordon.Features.Ledger.Import;
 using Cordon.Platform.Audit;
 using Cordon.Platform.Data;
+using Cordon.Platform.Localization;
+using Cordon.Platform.Time;
 using Cordon.Platform.Web;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cordon.Features.Testing;
 
-public sealed record LabResultItem(string? TubeCode, string? Result, DateTime? ReportedAt);
+public sealed record LabResultItem(string? TubeCode, string? Result, DateTime? ReportedAt)
+{
+    /// <summary>The row the spreadsheet program shows, for items read from a file; an API item is its position in the array.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int? Row { get; init; }
+}
 
-public sealed record LabProblem(int Row, string? TubeCode, string Code, string? Value);
+/// <summary>A row the lab sent that cannot be applied: which, why (stable code), and the reason in the caller's language and both.</summary>
+public sealed record LabProblem(int Row, string? TubeCode, string Code, string? Value, string Message, string Zh, string En)
+{
+    public static LabProblem Of(Catalog catalog, int row, string? tubeCode, Error error, string? value)
+    {
+        var (zh, en) = catalog.Both(error.MessageKey);
+        return new LabProblem(row, tubeCode, error.Code, value, Catalog.IsEnglish(System.Globalization.CultureInfo.CurrentUICulture) ? en : zh, zh, en);
+    }
+}
 
 public sealed record LabReport(int Applied, int Unchanged, IReadOnlyList<string> UnknownTubes, IReadOnlyList<LabProblem> Invalid, int PositivePools, int PositiveSingles);
 
@@ -27,7 +42,7 @@ public static class LabResults
         _ => null,
     };
 
-    public static async Task<LabReport> ApplyAsync(CordonDb db, SamplingCache cache, IReadOnlyList<LabResultItem> items, DateTime now, CancellationToken cancellationToken)
+    public static async Task<LabReport> ApplyAsync(CordonDb db, SamplingCache cache, Catalog catalog, LocalTime localTime, IReadOnlyList<LabResultItem> items, DateTime now, CancellationToken cancellationToken)
     {
         var invalid = new List<LabProblem>();
         var parsed = new List<(int Row, string Code, TubeResult Result, DateTime At)>();
@@ -37,17 +52,18 @@ public static class LabResults
             var code = item.TubeCode?.Trim().ToUpperInvariant() ?? "";
             if (code.Length == 0)
             {
-                invalid.Add(new LabProblem(i + 1, item.TubeCode, TestingErrors.TubeCodeInvalid.Code, item.TubeCode));
+                invalid.Add(LabProblem.Of(catalog, item.Row ?? i + 1, item.TubeCode, TestingErrors.TubeCodeInvalid, item.TubeCode));
                 continue;
             }
 
             if (Parse(item.Result) is not { } result)
             {
-                invalid.Add(new LabProblem(i + 1, code, TestingErrors.ResultInvalid.Code, item.Result));
+                invalid.Add(LabProblem.Of(catalog, item.Row ?? i + 1, code, TestingErrors.ResultInvalid, item.Result));
                 continue;
             }
 
-            parsed.Add((i + 1, code, result, item.ReportedAt?.ToUniversalTime() ?? now));
+            // A time without an offset is the sub-district's local time, as labs write it.
+            parsed.Add((i + 1, code, result, item.ReportedAt is { Kind: DateTimeKind.Unspecified } local ? localTime.ToUtc(local) : item.ReportedAt?.ToUniversalTime() ?? now));
         }
 
         var codes = parsed.Select(p => p.Code).Distinct().ToList();
@@ -172,8 +188,8 @@ public static class LabResults
             }
 
             DateTime? at = time >= 0 && DateTime.TryParse(row.Cell(time), System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var parsed) ? parsed : null;
-            items.Add(new LabResultItem(row.Cell(tube), row.Cell(result), at));
+                System.Globalization.DateTimeStyles.AdjustToUniversal, out var parsed) ? parsed : null;
+            items.Add(new LabResultItem(row.Cell(tube), row.Cell(result), at) { Row = row.Number });
         }
 
         if (tube < 0)

@@ -413,10 +413,10 @@ public static class TestingApi
         return tube is null ? catalog.Problem(TestingErrors.TubeNotFound) : TypedResults.Ok(ToView(tube.Tube) with { Count = tube.Live });
     }
 
-    public static async Task<Ok<LabReport>> Results(List<LabResultItem> body, CordonDb db, SamplingCache cache, TimeProvider clock, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await LabResults.ApplyAsync(db, cache, body, clock.GetUtcNow().UtcDateTime, cancellationToken));
+    public static async Task<Ok<LabReport>> Results(List<LabResultItem> body, CordonDb db, SamplingCache cache, Catalog catalog, LocalTime localTime, TimeProvider clock, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await LabResults.ApplyAsync(db, cache, catalog, localTime, body, clock.GetUtcNow().UtcDateTime, cancellationToken));
 
-    public static async Task<Results<Ok<LabReport>, ProblemHttpResult>> ResultsFile(HttpRequest request, CordonDb db, SamplingCache cache, Catalog catalog, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<LabReport>, ProblemHttpResult>> ResultsFile(HttpRequest request, CordonDb db, SamplingCache cache, Catalog catalog, LocalTime localTime, TimeProvider clock, CancellationToken cancellationToken)
     {
         var form = request.HasFormContentType ? await request.ReadFormAsync(cancellationToken) : null;
         if (form?.Files.GetFile("file") is not { Length: > 0 } file)
@@ -428,7 +428,7 @@ public static class TestingApi
         {
             await using var stream = file.OpenReadStream();
             var items = LabResults.Read(stream, file.FileName);
-            return TypedResults.Ok(await LabResults.ApplyAsync(db, cache, items, clock.GetUtcNow().UtcDateTime, cancellationToken));
+            return TypedResults.Ok(await LabResults.ApplyAsync(db, cache, catalog, localTime, items, clock.GetUtcNow().UtcDateTime, cancellationToken));
         }
         catch (Ledger.Import.SpreadsheetException e)
         {

@@ -184,7 +184,16 @@ public sealed class LabAndRecallTests(DemoApp app)
         Assert.Equal(1, report.GetProperty("applied").GetInt32());
         Assert.Equal(1, report.GetProperty("unchanged").GetInt32());
         Assert.Equal(["UNKNOWN1"], report.GetProperty("unknownTubes").EnumerateArray().Select(e => e.GetString()));
-        Assert.Single(report.GetProperty("invalid").EnumerateArray());
+        // The blank tube code is where the spreadsheet program shows it (row 6), with the reason in both languages.
+        var problem = Assert.Single(report.GetProperty("invalid").EnumerateArray());
+        Assert.Equal(6, problem.GetProperty("row").GetInt32());
+        Assert.Equal("tube_code_invalid", problem.GetProperty("code").GetString());
+        Assert.Contains("试管条码无效", problem.GetProperty("zh").GetString(), StringComparison.Ordinal);
+        Assert.Contains("tube barcode", problem.GetProperty("en").GetString(), StringComparison.Ordinal);
+
+        // The lab wrote 20:00 in Shanghai: 12:00 UTC.
+        var stored = await app.DbAsync(db => db.Tubes.Where(t => t.Code == tube).Select(t => t.ResultAt).SingleAsync());
+        Assert.Equal(new DateTime(2022, 3, 7, 12, 0, 0, DateTimeKind.Utc), stored);
     }
 
     [Fact]
