@@ -52,6 +52,9 @@ public sealed class CoverageTests(BrowserApp browser)
 
         var phone = await browser.PageAsync();
         await LedgerTests.SignInAsync(phone, "commander");
+        await phone.GotoAsync($"/Testing/Rounds/{round}");
+        await Assertions.Expect(phone.Locator(".cards .stat").Filter(new() { HasText = "未采" })).ToBeVisibleAsync();
+        await BrowserApp.ScreenshotAsync(phone, "33-round-phone");
         await phone.GotoAsync($"/Testing/Rounds/{round}/Missing");
         await Assertions.Expect(phone.Locator("section.knock tbody tr")).ToHaveCountAsync(missing);
 
