@@ -22,9 +22,9 @@ public sealed class CoverageTests(BrowserApp browser)
         var sampler = await browser.App.ApiAsync("sampler");
         var codes = await browser.App.DbAsync(db => db.Residents
             .Where(r => r.CompoundId == compound && (r.Status == ResidenceStatus.Resident || r.Status == ResidenceStatus.Tenant))
-            .OrderBy(r => r.Id).Select(r => r.SamplingCode).Take(6).ToListAsync());
+            .OrderBy(r => r.Id).Select(r => r.SamplingCode).Take(7).ToListAsync());
         var tube = "TC" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
-        foreach (var code in codes)
+        foreach (var code in codes[..6])
         {
             var response = await sampler.PostAsJsonAsync("/api/v1/sampling/records", new { id = Guid.NewGuid(), roundId = round, samplingCode = code, tubeCode = tube, takenAt = DateTime.UtcNow });
             response.EnsureSuccessStatusCode();
@@ -43,6 +43,16 @@ public sealed class CoverageTests(BrowserApp browser)
         await Assertions.Expect(stats.Filter(new() { HasText = "已采" })).ToContainTextAsync("6");
         await Assertions.Expect(stats.Filter(new() { HasText = "未采" })).ToContainTextAsync(missing.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await BrowserApp.ScreenshotAsync(page, "30-round-coverage-desktop");
+
+        // A seventh sample arrives while the commander watches: the figures follow without a reload
+        // (every 30 s; the test asks for the refresh at once instead of waiting).
+        (await sampler.PostAsJsonAsync("/api/v1/sampling/records", new { id = Guid.NewGuid(), roundId = round, samplingCode = codes[6], tubeCode = tube, takenAt = DateTime.UtcNow })).EnsureSuccessStatusCode();
+        await page.EvaluateAsync("window.stillTheSamePage = 1");
+        await page.EvaluateAsync("htmx.trigger('#live', 'refresh')");
+        await Assertions.Expect(stats.Filter(new() { HasText = "已采" })).ToContainTextAsync("7");
+        missing--;
+        await Assertions.Expect(stats.Filter(new() { HasText = "未采" })).ToContainTextAsync(missing.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(1, await page.EvaluateAsync<int>("window.stillTheSamePage"));
 
         // Down to a building's grid, then the printable door-knock list on a phone.
         await page.GetByRole(AriaRole.Link, new() { Name = OtherCompound }).First.ClickAsync();
