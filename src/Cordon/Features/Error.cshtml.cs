@@ -56,21 +56,11 @@ public sealed class ErrorModel(Catalog catalog) : PageModel
     {
         if (exception?.InnerException is JsonException json)
         {
-            return (new Error("body_invalid", StatusCodes.Status400BadRequest), [json.Path ?? "$", (json.LineNumber ?? 0) + 1, (json.BytePositionInLine ?? 0) + 1]);
+            return (HttpErrors.BodyInvalid, [json.Path ?? "$", (json.LineNumber ?? 0) + 1, (json.BytePositionInLine ?? 0) + 1]);
         }
 
-        return status switch
-        {
-            StatusCodes.Status400BadRequest => (new Error("bad_request", status), []),
-            StatusCodes.Status401Unauthorized => (new Error("unauthorized", status), []),
-            StatusCodes.Status403Forbidden => (new Error("forbidden", status), []),
-            StatusCodes.Status404NotFound => (new Error("not_found", status), []),
-            StatusCodes.Status405MethodNotAllowed => (new Error("method_not_allowed", status), []),
-            StatusCodes.Status413PayloadTooLarge => (new Error("too_large", status), []),
-            StatusCodes.Status415UnsupportedMediaType => (new Error("unsupported_media_type", status), []),
-            StatusCodes.Status429TooManyRequests => (new Error("too_many_requests", status), []),
-            _ => (new Error("server_error", status), [Activity.Current?.Id ?? HttpContext.TraceIdentifier]),
-        };
+        // Only the server error's message names the request id; the others have no placeholder for it.
+        return (HttpErrors.For(status), [Activity.Current?.Id ?? HttpContext.TraceIdentifier]);
     }
 
     private bool IsApiOriginal() =>

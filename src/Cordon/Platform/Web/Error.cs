@@ -12,6 +12,34 @@ public sealed record Error(string Code, int Status = StatusCodes.Status422Unproc
     public string MessageKey => "error." + Code;
 }
 
+/// <summary>The refusals any endpoint can give, whatever the feature: the API's answer to a bare status code.</summary>
+public static class HttpErrors
+{
+    public static readonly Error BodyInvalid = new("body_invalid", StatusCodes.Status400BadRequest);
+    public static readonly Error BadRequest = new("bad_request", StatusCodes.Status400BadRequest);
+    public static readonly Error Unauthorized = new("unauthorized", StatusCodes.Status401Unauthorized);
+    public static readonly Error Forbidden = new("forbidden", StatusCodes.Status403Forbidden);
+    public static readonly Error NotFound = new("not_found", StatusCodes.Status404NotFound);
+    public static readonly Error MethodNotAllowed = new("method_not_allowed", StatusCodes.Status405MethodNotAllowed);
+    public static readonly Error TooLarge = new("too_large", StatusCodes.Status413PayloadTooLarge);
+    public static readonly Error UnsupportedMediaType = new("unsupported_media_type", StatusCodes.Status415UnsupportedMediaType);
+    public static readonly Error TooManyRequests = new("too_many_requests", StatusCodes.Status429TooManyRequests);
+
+    /// <summary>The error for a status code; anything unexpected is a server error with the request id.</summary>
+    public static Error For(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => BadRequest,
+        StatusCodes.Status401Unauthorized => Unauthorized,
+        StatusCodes.Status403Forbidden => Forbidden,
+        StatusCodes.Status404NotFound => NotFound,
+        StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
+        StatusCodes.Status413PayloadTooLarge => TooLarge,
+        StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
+        StatusCodes.Status429TooManyRequests => TooManyRequests,
+        _ => new Error("server_error", status),
+    };
+}
+
 public static class ErrorResults
 {
     /// <summary>ProblemDetails with <c>code</c>, the message in the caller's language and in both.</summary>
