@@ -1,8 +1,10 @@
 using Cordon.Platform.Auth;
+using Cordon.Platform.Data;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
-namespace Cordon.Platform.Data;
+namespace Cordon.Design;
 
 /// <summary>
 /// For <c>dotnet ef migrations add</c>: <c>-- --provider Postgres</c> picks the provider; the

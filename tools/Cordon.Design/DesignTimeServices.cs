@@ -3,8 +3,9 @@ using Cordon.Migrations.Sqlite;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations.Design;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace Cordon.Platform.Data;
+namespace Cordon.Design;
 
 /// <summary>Makes <c>dotnet ef</c> write migrations that name the provider's marker type (docs/decisions/004).</summary>
 internal sealed class DesignTimeServices : IDesignTimeServices
