@@ -6,6 +6,8 @@ using Cordon.Features.Ledger;
 using Cordon.Features.Testing;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

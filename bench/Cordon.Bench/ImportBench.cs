@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Cordon.Features.Ledger;
 using Cordon.Platform.Data;
+using Cordon.Platform.People;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Cordon.Features.Ledger;
+using Cordon.Platform.People;
 using MiniExcelLibs;
 
 namespace Cordon.Bench;

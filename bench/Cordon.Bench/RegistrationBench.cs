@@ -5,6 +5,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Cordon.Features.Testing;
 using Cordon.Platform.Data;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;

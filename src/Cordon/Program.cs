@@ -1,6 +1,8 @@
 using Cordon.Features.Account;
 using Cordon.Features.Admin;
+using Cordon.Features.Demo;
 using Cordon.Features.Ledger;
+using Cordon.Features.Setup;
 using Cordon.Features.Testing;
 using Cordon.Platform;
 using Cordon.Platform.Web;
@@ -9,6 +11,8 @@ var builder = WebApplication.CreateBuilder(Hosting.Arguments(args));
 
 builder.AddCordonPlatform();
 builder.AddAccounts();
+builder.AddSetup();
+builder.AddDemo();
 builder.AddLedger();
 builder.AddTesting();
 builder.AddAdmin();

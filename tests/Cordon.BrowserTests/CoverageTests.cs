@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cordon.Features.Ledger;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 

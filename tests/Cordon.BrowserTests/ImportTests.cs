@@ -1,5 +1,7 @@
 using System.Text;
 using Cordon.Features.Ledger;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 

@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
+using Cordon.Features.Testing;
 using System.Text.Json;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
@@ -13,7 +16,7 @@ public sealed class SamplingTests(BrowserApp browser)
         var page = await browser.PageAsync();
         var round = await OpenRoundAsync("国权东路88弄");
         var codes = await browser.App.DbAsync(db => db.Residents
-            .Where(r => r.Status == Cordon.Features.Ledger.ResidenceStatus.Resident && db.Compounds.Any(c => c.Id == r.CompoundId && c.Name == "国权东路88弄"))
+            .Where(r => r.Status == Cordon.Platform.People.ResidenceStatus.Resident && db.Compounds.Any(c => c.Id == r.CompoundId && c.Name == "国权东路88弄"))
             .OrderBy(r => r.SamplingCode).Select(r => r.SamplingCode).Take(3).ToListAsync());
         await LedgerTests.SignInAsync(page, "sampler");
         await page.GotoAsync($"/Testing/Sample?round={round}");
@@ -61,7 +64,7 @@ public sealed class SamplingTests(BrowserApp browser)
         var page = await browser.PageAsync();
         var round = await OpenRoundAsync("政立路580弄");
         var codes = await browser.App.DbAsync(db => db.Residents
-            .Where(r => r.Status == Cordon.Features.Ledger.ResidenceStatus.Resident && db.Compounds.Any(c => c.Id == r.CompoundId && c.Name == "政立路580弄"))
+            .Where(r => r.Status == Cordon.Platform.People.ResidenceStatus.Resident && db.Compounds.Any(c => c.Id == r.CompoundId && c.Name == "政立路580弄"))
             .OrderBy(r => r.SamplingCode).Select(r => r.SamplingCode).Skip(100).Take(20).ToListAsync());
         await LedgerTests.SignInAsync(page, "sampler");
         await page.GotoAsync($"/Testing/Sample?round={round}");

@@ -25,7 +25,7 @@ namespace Cordon.Migrations.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Building", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Building", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -67,7 +67,7 @@ namespace Cordon.Migrations.Postgres.Migrations
                     b.ToTable("Buildings");
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Compound", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Compound", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -104,7 +104,7 @@ namespace Cordon.Migrations.Postgres.Migrations
                     b.ToTable("Compounds");
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Flat", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Flat", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -211,7 +211,7 @@ namespace Cordon.Migrations.Postgres.Migrations
                     b.ToTable("Neighborhoods");
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Resident", b =>
+            modelBuilder.Entity("Cordon.Platform.People.Resident", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1126,16 +1126,16 @@ namespace Cordon.Migrations.Postgres.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Building", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Building", b =>
                 {
-                    b.HasOne("Cordon.Features.Ledger.Compound", null)
+                    b.HasOne("Cordon.Platform.Places.Compound", null)
                         .WithMany()
                         .HasForeignKey("CompoundId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Compound", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Compound", b =>
                 {
                     b.HasOne("Cordon.Features.Ledger.Neighborhood", null)
                         .WithMany()
@@ -1144,9 +1144,9 @@ namespace Cordon.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Flat", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Flat", b =>
                 {
-                    b.HasOne("Cordon.Features.Ledger.Building", null)
+                    b.HasOne("Cordon.Platform.Places.Building", null)
                         .WithMany()
                         .HasForeignKey("BuildingId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -1155,16 +1155,16 @@ namespace Cordon.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("Cordon.Features.Ledger.Household", b =>
                 {
-                    b.HasOne("Cordon.Features.Ledger.Flat", null)
+                    b.HasOne("Cordon.Platform.Places.Flat", null)
                         .WithMany()
                         .HasForeignKey("FlatId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Resident", b =>
+            modelBuilder.Entity("Cordon.Platform.People.Resident", b =>
                 {
-                    b.HasOne("Cordon.Features.Ledger.Flat", null)
+                    b.HasOne("Cordon.Platform.Places.Flat", null)
                         .WithMany()
                         .HasForeignKey("FlatId")
                         .OnDelete(DeleteBehavior.Restrict)

@@ -22,7 +22,7 @@ namespace Cordon.Migrations.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Building", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Building", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -64,7 +64,7 @@ namespace Cordon.Migrations.Postgres.Migrations
                     b.ToTable("Buildings");
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Compound", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Compound", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -101,7 +101,7 @@ namespace Cordon.Migrations.Postgres.Migrations
                     b.ToTable("Compounds");
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Flat", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Flat", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -145,7 +145,7 @@ namespace Cordon.Migrations.Postgres.Migrations
                     b.ToTable("Flats");
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Household", b =>
+            modelBuilder.Entity("Cordon.Platform.People.Household", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -183,7 +183,7 @@ namespace Cordon.Migrations.Postgres.Migrations
                     b.ToTable("Households");
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Neighborhood", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Neighborhood", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -208,7 +208,7 @@ namespace Cordon.Migrations.Postgres.Migrations
                     b.ToTable("Neighborhoods");
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Resident", b =>
+            modelBuilder.Entity("Cordon.Platform.People.Resident", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1123,51 +1123,51 @@ namespace Cordon.Migrations.Postgres.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Building", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Building", b =>
                 {
-                    b.HasOne("Cordon.Features.Ledger.Compound", null)
+                    b.HasOne("Cordon.Platform.Places.Compound", null)
                         .WithMany()
                         .HasForeignKey("CompoundId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Compound", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Compound", b =>
                 {
-                    b.HasOne("Cordon.Features.Ledger.Neighborhood", null)
+                    b.HasOne("Cordon.Platform.Places.Neighborhood", null)
                         .WithMany()
                         .HasForeignKey("NeighborhoodId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Flat", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Flat", b =>
                 {
-                    b.HasOne("Cordon.Features.Ledger.Building", null)
+                    b.HasOne("Cordon.Platform.Places.Building", null)
                         .WithMany()
                         .HasForeignKey("BuildingId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Household", b =>
+            modelBuilder.Entity("Cordon.Platform.People.Household", b =>
                 {
-                    b.HasOne("Cordon.Features.Ledger.Flat", null)
+                    b.HasOne("Cordon.Platform.Places.Flat", null)
                         .WithMany()
                         .HasForeignKey("FlatId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Resident", b =>
+            modelBuilder.Entity("Cordon.Platform.People.Resident", b =>
                 {
-                    b.HasOne("Cordon.Features.Ledger.Flat", null)
+                    b.HasOne("Cordon.Platform.Places.Flat", null)
                         .WithMany()
                         .HasForeignKey("FlatId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("Cordon.Features.Ledger.Household", null)
+                    b.HasOne("Cordon.Platform.People.Household", null)
                         .WithMany()
                         .HasForeignKey("HouseholdId")
                         .OnDelete(DeleteBehavior.Restrict)

@@ -20,7 +20,7 @@ namespace Cordon.Migrations.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Building", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Building", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -62,7 +62,7 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.ToTable("Buildings");
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Compound", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Compound", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -99,7 +99,7 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.ToTable("Compounds");
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Flat", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Flat", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -206,7 +206,7 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.ToTable("Neighborhoods");
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Resident", b =>
+            modelBuilder.Entity("Cordon.Platform.People.Resident", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -632,16 +632,16 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Building", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Building", b =>
                 {
-                    b.HasOne("Cordon.Features.Ledger.Compound", null)
+                    b.HasOne("Cordon.Platform.Places.Compound", null)
                         .WithMany()
                         .HasForeignKey("CompoundId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Compound", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Compound", b =>
                 {
                     b.HasOne("Cordon.Features.Ledger.Neighborhood", null)
                         .WithMany()
@@ -650,9 +650,9 @@ namespace Cordon.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Flat", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Flat", b =>
                 {
-                    b.HasOne("Cordon.Features.Ledger.Building", null)
+                    b.HasOne("Cordon.Platform.Places.Building", null)
                         .WithMany()
                         .HasForeignKey("BuildingId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -661,16 +661,16 @@ namespace Cordon.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Cordon.Features.Ledger.Household", b =>
                 {
-                    b.HasOne("Cordon.Features.Ledger.Flat", null)
+                    b.HasOne("Cordon.Platform.Places.Flat", null)
                         .WithMany()
                         .HasForeignKey("FlatId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Resident", b =>
+            modelBuilder.Entity("Cordon.Platform.People.Resident", b =>
                 {
-                    b.HasOne("Cordon.Features.Ledger.Flat", null)
+                    b.HasOne("Cordon.Platform.Places.Flat", null)
                         .WithMany()
                         .HasForeignKey("FlatId")
                         .OnDelete(DeleteBehavior.Restrict)

@@ -17,7 +17,7 @@ namespace Cordon.Migrations.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Building", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Building", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -59,7 +59,7 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.ToTable("Buildings", (string)null);
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Compound", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Compound", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -96,7 +96,7 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.ToTable("Compounds", (string)null);
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Flat", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Flat", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -140,7 +140,7 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.ToTable("Flats", (string)null);
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Household", b =>
+            modelBuilder.Entity("Cordon.Platform.People.Household", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -178,7 +178,7 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.ToTable("Households", (string)null);
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Neighborhood", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Neighborhood", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -203,7 +203,7 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.ToTable("Neighborhoods", (string)null);
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Resident", b =>
+            modelBuilder.Entity("Cordon.Platform.People.Resident", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1114,51 +1114,51 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Building", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Building", b =>
                 {
-                    b.HasOne("Cordon.Features.Ledger.Compound", null)
+                    b.HasOne("Cordon.Platform.Places.Compound", null)
                         .WithMany()
                         .HasForeignKey("CompoundId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Compound", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Compound", b =>
                 {
-                    b.HasOne("Cordon.Features.Ledger.Neighborhood", null)
+                    b.HasOne("Cordon.Platform.Places.Neighborhood", null)
                         .WithMany()
                         .HasForeignKey("NeighborhoodId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Flat", b =>
+            modelBuilder.Entity("Cordon.Platform.Places.Flat", b =>
                 {
-                    b.HasOne("Cordon.Features.Ledger.Building", null)
+                    b.HasOne("Cordon.Platform.Places.Building", null)
                         .WithMany()
                         .HasForeignKey("BuildingId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Household", b =>
+            modelBuilder.Entity("Cordon.Platform.People.Household", b =>
                 {
-                    b.HasOne("Cordon.Features.Ledger.Flat", null)
+                    b.HasOne("Cordon.Platform.Places.Flat", null)
                         .WithMany()
                         .HasForeignKey("FlatId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Cordon.Features.Ledger.Resident", b =>
+            modelBuilder.Entity("Cordon.Platform.People.Resident", b =>
                 {
-                    b.HasOne("Cordon.Features.Ledger.Flat", null)
+                    b.HasOne("Cordon.Platform.Places.Flat", null)
                         .WithMany()
                         .HasForeignKey("FlatId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("Cordon.Features.Ledger.Household", null)
+                    b.HasOne("Cordon.Platform.People.Household", null)
                         .WithMany()
                         .HasForeignKey("HouseholdId")
                         .OnDelete(DeleteBehavior.Restrict)

@@ -18,17 +18,6 @@ public sealed class CordonOptions
 
     public SignInOptions SignIn { get; set; } = new();
 
-    public SamplingOptions Sampling { get; set; } = new();
-
-    public sealed class SamplingOptions
-    {
-        /// <summary>Samples waiting for the writer before the node answers 503 with Retry-After.</summary>
-        public int QueueCapacity { get; set; } = 20_000;
-
-        /// <summary>Samples committed together at most (group commit).</summary>
-        public int MaxBatch { get; set; } = 500;
-    }
-
     public sealed class DatabaseOptions
     {
         /// <summary><c>Sqlite</c> (embedded default) or <c>Postgres</c>.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using Cordon.Platform.Audit;
+using Cordon.Platform.Places;
 using Cordon.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Cordon.Features.Demo;
 using Cordon.Platform.Audit;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Cordon.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

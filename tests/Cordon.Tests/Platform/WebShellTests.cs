@@ -1,4 +1,7 @@
 using System.Net;
+using Cordon.Features.Testing;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Cordon.Tests.Infrastructure;
 
 namespace Cordon.Tests.Platform;

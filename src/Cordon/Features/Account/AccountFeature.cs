@@ -1,5 +1,3 @@
-using Cordon.Features.Demo;
-using Cordon.Features.Setup;
 using Cordon.Platform;
 using Cordon.Platform.Web;
 
@@ -7,12 +5,10 @@ namespace Cordon.Features.Account;
 
 public static class AccountFeature
 {
-    /// <summary>Sign-in pages and API, the first-start setup, and demo data when asked for.</summary>
+    /// <summary>Sign-in pages and API.</summary>
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
     {
         builder.Services.AddNavItem("nav.home", "/", null, 0);
-        builder.AddSetup();
-        builder.Services.AddScoped<IStartupTask, DemoData>();
         return builder;
     }
 

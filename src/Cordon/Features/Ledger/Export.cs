@@ -4,6 +4,8 @@ using Cordon.Features.Ledger.Import;
 using Cordon.Platform.Audit;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using MiniExcelLibs;

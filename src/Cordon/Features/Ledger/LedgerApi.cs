@@ -2,7 +2,10 @@ using Cordon.Platform;
 using Cordon.Platform.Audit;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
+using Cordon.Platform.Files;
 using Cordon.Platform.Localization;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Cordon.Platform.Time;
 using Cordon.Platform.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,7 +28,7 @@ public static class LedgerApi
         ledger.MapGet("/buildings/{id:guid}/grid", Grid);
         ledger.MapPost("/import", Import)
             .RequireAuthorization(RolePermissions.PolicyName(Permission.ImportLedger))
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(Ledger.Import.SpreadsheetReader.MaxFileBytes * 3));
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(SpreadsheetReader.MaxFileBytes * 3));
         ledger.MapGet("/export", Export).RequireAuthorization(RolePermissions.PolicyName(Permission.ExportLedger));
         ledger.MapGet("/template", Template).RequireAuthorization(RolePermissions.PolicyName(Permission.ImportLedger));
         return app;
@@ -88,12 +91,12 @@ public static class LedgerApi
         var form = request.HasFormContentType ? await request.ReadFormAsync(cancellationToken) : null;
         if (form?.Files.GetFile("file") is not { Length: > 0 } file)
         {
-            return catalog.Problem(LedgerErrors.FileMissing);
+            return catalog.Problem(FileErrors.FileMissing);
         }
 
-        if (file.Length > Ledger.Import.SpreadsheetReader.MaxFileBytes)
+        if (file.Length > SpreadsheetReader.MaxFileBytes)
         {
-            return catalog.Problem(LedgerErrors.FileTooLarge, Ledger.Import.SpreadsheetReader.MaxFileBytes / 1024 / 1024);
+            return catalog.Problem(FileErrors.FileTooLarge, SpreadsheetReader.MaxFileBytes / 1024 / 1024);
         }
 
         try
@@ -103,7 +106,7 @@ public static class LedgerApi
                 mode == "valid" ? Ledger.Import.ImportMode.ValidOnly : Ledger.Import.ImportMode.AllOrNothing, cancellationToken);
             return TypedResults.Ok(ToResponse(report));
         }
-        catch (Ledger.Import.SpreadsheetException e)
+        catch (SpreadsheetException e)
         {
             return catalog.Problem(e.Error, e.Args);
         }

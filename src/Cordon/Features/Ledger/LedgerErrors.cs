@@ -5,32 +5,11 @@ namespace Cordon.Features.Ledger;
 /// <summary>Expected failures of the ledger. Texts: <c>error.{code}</c> in Ledger.strings.json.</summary>
 public static class LedgerErrors
 {
-    public static readonly Error IdMissing = new("id_missing");
-    public static readonly Error IdRoundedBySpreadsheet = new("id_rounded_by_spreadsheet");
-    public static readonly Error IdLegacy15 = new("id_legacy_15");
-    public static readonly Error IdLength = new("id_length");
-    public static readonly Error IdCharacters = new("id_characters");
-    public static readonly Error IdRegion = new("id_region");
-    public static readonly Error IdBirthDate = new("id_birth_date");
-    public static readonly Error IdBirthInFuture = new("id_birth_in_future");
-    public static readonly Error IdCheckDigit = new("id_check_digit");
-    public static readonly Error PhoneInvalid = new("phone_invalid");
     public static readonly Error DocumentNumberTaken = new("document_number_taken", StatusCodes.Status409Conflict);
-    public static readonly Error DocumentNumberTooLong = new("document_number_invalid");
-    public static readonly Error NameMissing = new("name_missing");
-    public static readonly Error NameInvalid = new("name_invalid");
     public static readonly Error EditConflict = new("edit_conflict", StatusCodes.Status409Conflict);
     public static readonly Error RevealReasonMissing = new("reveal_reason_missing");
     public static readonly Error RevealFieldUnknown = new("reveal_field_unknown");
 
-    // Whole-file refusals of an import.
-    public static readonly Error FileTooLarge = new("file_too_large", StatusCodes.Status413PayloadTooLarge);
-    public static readonly Error FileEmpty = new("file_empty");
-    public static readonly Error FileMissing = new("file_missing", StatusCodes.Status400BadRequest);
-    public static readonly Error FileLegacyXls = new("file_legacy_xls", StatusCodes.Status415UnsupportedMediaType);
-    public static readonly Error FileNotSpreadsheet = new("file_not_spreadsheet", StatusCodes.Status415UnsupportedMediaType);
-    public static readonly Error FileZipBomb = new("file_zip_bomb", StatusCodes.Status413PayloadTooLarge);
-    public static readonly Error FileTooManyRows = new("file_too_many_rows", StatusCodes.Status413PayloadTooLarge);
     public static readonly Error HeaderNotFound = new("header_not_found");
     public static readonly Error ColumnsMissing = new("columns_missing");
 

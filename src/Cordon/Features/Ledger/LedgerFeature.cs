@@ -1,5 +1,6 @@
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
+using Cordon.Platform.People;
 using Cordon.Platform.Web;
 using Microsoft.EntityFrameworkCore;
 

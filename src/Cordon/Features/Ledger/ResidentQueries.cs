@@ -1,27 +1,10 @@
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cordon.Features.Ledger;
-
-/// <summary>A resident as lists show them: masked as the caller's role requires.</summary>
-public sealed record ResidentRow(
-    Guid Id,
-    string Name,
-    DocumentType DocumentType,
-    string? DocumentNumber,
-    string? Phone,
-    string Address,
-    string Compound,
-    Guid CompoundId,
-    Guid BuildingId,
-    Guid FlatId,
-    Guid HouseholdId,
-    ResidenceStatus Status,
-    NeedTag Tags,
-    Sex Sex,
-    DateOnly? BirthDate,
-    string Relation);
 
 public sealed record ResidentSearch(Guid? CompoundId = null, Guid? BuildingId = null, Guid? FlatId = null, string? Q = null, NeedTag? Tag = null, bool IncludeMovedOut = false);
 
@@ -107,28 +90,4 @@ public static class ResidentQueries
         var rows = await db.Rows(residents).Skip((Math.Max(page, 1) - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
         return ([.. rows.Select(r => r.Masked(caller))], total);
     }
-
-    /// <summary>Rows with their address, in address order, unmasked: mask before showing.</summary>
-    public static IQueryable<ResidentRow> Rows(this CordonDb db, IQueryable<Resident> residents) => residents
-        .Join(db.Flats, r => r.FlatId, f => f.Id, (r, f) => new { r, f })
-        .Join(db.Buildings, x => x.r.BuildingId, b => b.Id, (x, b) => new { x.r, x.f, b })
-        .Join(db.Compounds, x => x.r.CompoundId, c => c.Id, (x, c) => new { x.r, x.f, x.b, c })
-        .OrderBy(x => x.c.Name).ThenBy(x => x.b.SortKey).ThenBy(x => x.b.Number).ThenBy(x => x.f.Entrance)
-        .ThenBy(x => x.f.Floor).ThenBy(x => x.f.Room).ThenBy(x => x.r.Name)
-        .Select(x => new ResidentRow(
-            x.r.Id, x.r.Name, x.r.DocumentType, x.r.DocumentNumber, x.r.Phone,
-            Address.Format(x.b.Number, x.f.Entrance, x.f.Room, x.b.Entrances),
-            x.c.Name, x.r.CompoundId, x.r.BuildingId, x.r.FlatId, x.r.HouseholdId, x.r.Status, x.r.Tags, x.r.Sex, x.r.BirthDate, x.r.Relation));
-
-    public static ResidentRow Masked(this ResidentRow row, Caller caller) => row with
-    {
-        DocumentNumber = Mask.IdNumber(row.DocumentNumber),
-        Phone = caller.Can(Permission.SeePhones) ? row.Phone : Mask.Phone(row.Phone),
-    };
-}
-
-public static class Ages
-{
-    public static int Of(DateOnly birth, DateOnly today) =>
-        today.Year - birth.Year - (today < birth.AddYears(today.Year - birth.Year) ? 1 : 0);
 }

@@ -1,5 +1,6 @@
-using Cordon.Features.Ledger;
 using Cordon.Platform.Data;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cordon.Features.Testing;
@@ -48,8 +49,8 @@ public static class Coverage
             CompoundId = r.CompoundId,
             BuildingId = r.BuildingId,
             FlatId = r.FlatId,
-            Sampled = db.SampleRecords.Any(s => s.RoundId == round && s.ResidentId == r.Id),
-            Exempt = db.Exemptions.Any(e => e.RoundId == round && e.ResidentId == r.Id),
+            Sampled = db.Set<SampleRecord>().Any(s => s.RoundId == round && s.ResidentId == r.Id),
+            Exempt = db.Set<Exemption>().Any(e => e.RoundId == round && e.ResidentId == r.Id),
         });
     }
 
@@ -125,7 +126,7 @@ public static class Coverage
         var total = await expected.CountAsync(cancellationToken);
         var exemptions = db.Exemptions.IgnoreQueryFilters().Where(e => e.RoundId == round).Select(e => e.ResidentId);
         var exempt = await expected
-            .Where(r => exemptions.Contains(r.Id) && !db.SampleRecords.Any(s => s.RoundId == round && s.ResidentId == r.Id))
+            .Where(r => exemptions.Contains(r.Id) && !db.Set<SampleRecord>().Any(s => s.RoundId == round && s.ResidentId == r.Id))
             .CountAsync(cancellationToken);
         // The flats are narrowed to the same place as the people, so PostgreSQL reads the compound's
         // flats by index instead of hashing every flat of the sub-district.
@@ -141,7 +142,7 @@ public static class Coverage
         }
 
         var rows = await expected
-            .Where(r => !db.SampleRecords.Any(s => s.RoundId == round && s.ResidentId == r.Id) && !db.Exemptions.Any(e => e.RoundId == round && e.ResidentId == r.Id))
+            .Where(r => !db.Set<SampleRecord>().Any(s => s.RoundId == round && s.ResidentId == r.Id) && !db.Set<Exemption>().Any(e => e.RoundId == round && e.ResidentId == r.Id))
             .Join(flats, r => r.FlatId, f => f.Id, (r, f) => new ReportRow
             {
                 Id = r.Id,
@@ -199,7 +200,7 @@ public static class Coverage
 
         var round = scope.RoundId;
         return expected
-            .Where(r => !db.SampleRecords.Any(s => s.RoundId == round && s.ResidentId == r.Id) && !db.Exemptions.Any(e => e.RoundId == round && e.ResidentId == r.Id))
+            .Where(r => !db.Set<SampleRecord>().Any(s => s.RoundId == round && s.ResidentId == r.Id) && !db.Set<Exemption>().Any(e => e.RoundId == round && e.ResidentId == r.Id))
             .Join(db.Flats, r => r.FlatId, f => f.Id, (r, f) => new { r, f })
             .Join(db.Buildings, x => x.r.BuildingId, bd => bd.Id, (x, bd) => new { x.r, x.f, bd })
             .Join(db.Compounds, x => x.r.CompoundId, cp => cp.Id, (x, cp) => new { x.r, x.f, x.bd, cp })
@@ -243,8 +244,8 @@ public static class Coverage
             {
                 r.Id,
                 r.Name,
-                Sample = db.SampleRecords.Where(s => s.RoundId == round && s.ResidentId == r.Id).Select(s => new { s.TakenAt, s.TubeCode }).FirstOrDefault(),
-                Exempt = db.Exemptions.Any(e => e.RoundId == round && e.ResidentId == r.Id),
+                Sample = db.Set<SampleRecord>().Where(s => s.RoundId == round && s.ResidentId == r.Id).Select(s => new { s.TakenAt, s.TubeCode }).FirstOrDefault(),
+                Exempt = db.Set<Exemption>().Any(e => e.RoundId == round && e.ResidentId == r.Id),
             })
             .OrderBy(x => x.Name)
             .ToListAsync(cancellationToken);

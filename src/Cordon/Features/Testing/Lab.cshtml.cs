@@ -1,6 +1,6 @@
-using Cordon.Features.Ledger.Import;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
+using Cordon.Platform.Files;
 using Cordon.Platform.Localization;
 using Cordon.Platform.Time;
 using Cordon.Platform.Web;
@@ -31,7 +31,7 @@ public sealed class LabModel(CordonDb db, SamplingCache cache, Catalog catalog, 
     {
         if (Upload is not { Length: > 0 } || Upload.Length > SpreadsheetReader.MaxFileBytes)
         {
-            Error = catalog.Message(Upload is null ? Ledger.LedgerErrors.FileMissing : Ledger.LedgerErrors.FileTooLarge, SpreadsheetReader.MaxFileBytes / 1024 / 1024);
+            Error = catalog.Message(Upload is null ? FileErrors.FileMissing : FileErrors.FileTooLarge, SpreadsheetReader.MaxFileBytes / 1024 / 1024);
             return Page();
         }
 

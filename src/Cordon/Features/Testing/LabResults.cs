@@ -1,6 +1,6 @@
-using Cordon.Features.Ledger.Import;
 using Cordon.Platform.Audit;
 using Cordon.Platform.Data;
+using Cordon.Platform.Files;
 using Cordon.Platform.Localization;
 using Cordon.Platform.Time;
 using Cordon.Platform.Web;

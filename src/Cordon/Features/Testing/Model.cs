@@ -1,4 +1,5 @@
 using Cordon.Platform.Data;
+using Cordon.Platform.People;
 using Web = Cordon.Platform.Web;
 
 namespace Cordon.Features.Testing;
@@ -242,7 +243,7 @@ public sealed class Visitor : ITenantOwned, IAudited
 
     public string? Phone { get; set; }
 
-    public Ledger.DocumentType DocumentType { get; set; }
+    public DocumentType DocumentType { get; set; }
 
     public string? DocumentNumber { get; set; }
 

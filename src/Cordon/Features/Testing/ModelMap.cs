@@ -1,4 +1,5 @@
 using Cordon.Platform.Auth;
+using Cordon.Platform.People;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
-using Cordon.Features.Ledger;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Cordon.Platform.Time;
 using Cordon.Platform.Web;
 using Microsoft.EntityFrameworkCore;
@@ -271,7 +272,7 @@ public sealed class SamplingRegistrar(CordonDb db, SamplingCache cache, TimeProv
 
         // One statement, so a registration racing for the same tube either lands before the seal or is refused after it.
         await db.Tubes.Where(t => t.Code == normalized && t.SealedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.SealedAt, now).SetProperty(t => t.Count, t => db.SampleRecords.Count(r => r.TubeId == t.Id)), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.SealedAt, now).SetProperty(t => t.Count, t => db.Set<SampleRecord>().Count(r => r.TubeId == t.Id)), cancellationToken);
         var tube = await db.Tubes.AsNoTracking().SingleOrDefaultAsync(t => t.Code == normalized, cancellationToken);
         if (tube is null)
         {
@@ -460,11 +461,4 @@ public sealed class SamplingRegistrar(CordonDb db, SamplingCache cache, TimeProv
 
         public Person ToPerson() => new(Id, null, Name, NeighborhoodId, CompoundId, BuildingId, CompoundId, BuildingId, Address.Format(Building, Entrance, Room, Entrances));
     }
-}
-
-public static class Names
-{
-    /// <summary>张三丰 → 张**: enough to call someone forward, not enough to identify them.</summary>
-    public static string Mask(string name) =>
-        string.IsNullOrEmpty(name) ? name : name.Contains(' ', StringComparison.Ordinal) ? name.Split(' ')[0] + " *" : name[0] + new string('*', Math.Max(1, name.Length - 1));
 }

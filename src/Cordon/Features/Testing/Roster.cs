@@ -1,6 +1,7 @@
-using Cordon.Features.Ledger;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Cordon.Platform.Web;
 using Microsoft.EntityFrameworkCore;
 

@@ -11,11 +11,11 @@ namespace Cordon.Features.Testing;
 /// per sub-district, and answers each request only after that transaction is committed. A full queue
 /// means the node is saturated: the caller answers 503 with Retry-After instead of timing out.
 /// </summary>
-public sealed class SampleWriter(IServiceScopeFactory scopes, IOptions<CordonOptions> options, ILogger<SampleWriter> logger) : BackgroundService
+public sealed class SampleWriter(IServiceScopeFactory scopes, IOptions<SamplingOptions> options, ILogger<SampleWriter> logger) : BackgroundService
 {
-    private readonly int _maxBatch = Math.Max(1, options.Value.Sampling.MaxBatch);
+    private readonly int _maxBatch = Math.Max(1, options.Value.MaxBatch);
 
-    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(Math.Max(1, options.Value.Sampling.QueueCapacity))
+    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(Math.Max(1, options.Value.QueueCapacity))
     {
         SingleReader = true,
         FullMode = BoundedChannelFullMode.Wait,

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Cordon.Features.Ledger;
 using Cordon.Platform.Data;
+using Cordon.Platform.People;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cordon.Features.Testing;
@@ -157,7 +157,7 @@ public sealed class SamplingCache
             if (tubeCodes.Count > 0)
             {
                 foreach (var t in await db.Tubes.AsNoTracking().Where(t => tubeCodes.Contains(t.Code))
-                    .Select(t => new { t.Id, t.RoundId, t.Code, t.Capacity, t.SealedAt, Count = db.SampleRecords.Count(r => r.TubeId == t.Id) })
+                    .Select(t => new { t.Id, t.RoundId, t.Code, t.Capacity, t.SealedAt, Count = db.Set<SampleRecord>().Count(r => r.TubeId == t.Id) })
                     .ToListAsync(cancellationToken))
                 {
                     Tubes[t.Code] = new TubeState { Id = t.Id, RoundId = t.RoundId, Code = t.Code, Capacity = t.Capacity, Count = t.Count, Sealed = t.SealedAt is not null };

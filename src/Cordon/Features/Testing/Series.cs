@@ -1,5 +1,6 @@
-using Cordon.Features.Ledger;
 using Cordon.Platform.Data;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cordon.Features.Testing;
@@ -41,7 +42,7 @@ public static class Series
             }
 
             // The missing query lists the not-yet-sampled; add the sampled of this round too.
-            var sampled = Roster.Expected(db, scope).Where(r => db.SampleRecords.Any(s => s.RoundId == round.Id && s.ResidentId == r.Id));
+            var sampled = Roster.Expected(db, scope).Where(r => db.Set<SampleRecord>().Any(s => s.RoundId == round.Id && s.ResidentId == r.Id));
             foreach (var person in await db.Rows(sampled).Select(r => new { r.Id, r.Name, r.Compound, r.Address }).ToListAsync(cancellationToken))
             {
                 expected.TryAdd(person.Id, (person.Name, person.Compound, person.Address));

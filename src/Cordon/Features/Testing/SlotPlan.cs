@@ -1,4 +1,5 @@
 using Cordon.Platform.Data;
+using Cordon.Platform.Places;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cordon.Features.Testing;

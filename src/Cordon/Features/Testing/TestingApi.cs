@@ -1,8 +1,10 @@
-using Cordon.Features.Ledger;
 using Cordon.Platform;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
+using Cordon.Platform.Files;
 using Cordon.Platform.Localization;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Cordon.Platform.Time;
 using Cordon.Platform.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -103,7 +105,7 @@ public static class TestingApi
                 x.f.Entrance,
                 x.f.Room,
                 b.Entrances,
-                Positive = db.PositiveCases.Any(c => c.ResidentId == x.r.Id),
+                Positive = db.Set<PositiveCase>().Any(c => c.ResidentId == x.r.Id),
             })
             .ToListAsync(cancellationToken);
         var recalled = (await db.SampleRecords.Where(s => s.ResidentId != null)
@@ -114,10 +116,10 @@ public static class TestingApi
         var sampled = await db.SampleRecords.AsNoTracking().Where(s => s.RoundId == id)
             .Select(s => s.ResidentId != null
                 ? db.Residents.IgnoreQueryFilters().Where(r => r.Id == s.ResidentId).Select(r => r.SamplingCode).FirstOrDefault()
-                : db.Visitors.Where(v => v.Id == s.VisitorId).Select(v => v.SamplingCode).FirstOrDefault())
+                : db.Set<Visitor>().Where(v => v.Id == s.VisitorId).Select(v => v.SamplingCode).FirstOrDefault())
             .ToListAsync(cancellationToken);
         var tubes = (await db.Tubes.AsNoTracking().Where(t => t.RoundId == id && t.SealedAt == null)
-            .Select(t => new { Tube = t, Live = db.SampleRecords.Count(r => r.TubeId == t.Id) }).ToListAsync(cancellationToken))
+            .Select(t => new { Tube = t, Live = db.Set<SampleRecord>().Count(r => r.TubeId == t.Id) }).ToListAsync(cancellationToken))
             .Select(t => { t.Tube.Count = t.Live; return t.Tube; }).ToList();
         return TypedResults.Ok(new RosterResponse(round.Id, round.Name, round.Status, round.PoolSize,
             [
@@ -201,8 +203,8 @@ public static class TestingApi
                 y.x.Phone,
                 y.x.TubeCode,
                 Address = Address.Format(b.Number, y.f.Entrance, y.f.Room, b.Entrances),
-                Retest = db.SampleRecords.Where(s => s.RoundId == recallRound && s.ResidentId == y.x.Id)
-                    .Join(db.Tubes, s => s.TubeId, t => t.Id, (s, t) => (TubeResult?)t.Result).FirstOrDefault(),
+                Retest = db.Set<SampleRecord>().Where(s => s.RoundId == recallRound && s.ResidentId == y.x.Id)
+                    .Join(db.Set<Tube>(), s => s.TubeId, t => t.Id, (s, t) => (TubeResult?)t.Result).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
         var phones = caller.Can(Permission.SeePhones);
@@ -408,7 +410,7 @@ public static class TestingApi
     {
         var code = tubeCode.Trim().ToUpperInvariant();
         var tube = await db.Tubes.AsNoTracking().Where(t => t.Code == code)
-            .Select(t => new { Tube = t, Live = db.SampleRecords.Count(r => r.TubeId == t.Id) })
+            .Select(t => new { Tube = t, Live = db.Set<SampleRecord>().Count(r => r.TubeId == t.Id) })
             .SingleOrDefaultAsync(cancellationToken);
         return tube is null ? catalog.Problem(TestingErrors.TubeNotFound) : TypedResults.Ok(ToView(tube.Tube) with { Count = tube.Live });
     }
@@ -421,7 +423,7 @@ public static class TestingApi
         var form = request.HasFormContentType ? await request.ReadFormAsync(cancellationToken) : null;
         if (form?.Files.GetFile("file") is not { Length: > 0 } file)
         {
-            return catalog.Problem(LedgerErrors.FileMissing);
+            return catalog.Problem(FileErrors.FileMissing);
         }
 
         try
@@ -430,7 +432,7 @@ public static class TestingApi
             var items = LabResults.Read(stream, file.FileName);
             return TypedResults.Ok(await LabResults.ApplyAsync(db, cache, catalog, localTime, items, clock.GetUtcNow().UtcDateTime, cancellationToken));
         }
-        catch (Ledger.Import.SpreadsheetException e)
+        catch (SpreadsheetException e)
         {
             return catalog.Problem(e.Error, e.Args);
         }

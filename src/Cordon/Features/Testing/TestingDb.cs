@@ -1,27 +1,34 @@
-using Cordon.Features.Testing;
+using Cordon.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace Cordon.Platform.Data;
+namespace Cordon.Features.Testing;
 
-public sealed partial class CordonDb
+/// <summary>
+/// Testing's tables on the one database, as extension properties: the feature adds to <see cref="CordonDb"/>
+/// without the Platform type knowing the feature (docs/decisions/008).
+/// </summary>
+public static class TestingDb
 {
-    public DbSet<TestingRound> TestingRounds => Set<TestingRound>();
+    extension(CordonDb db)
+    {
+        public DbSet<TestingRound> TestingRounds => db.Set<TestingRound>();
 
-    public DbSet<RoundScope> RoundScopes => Set<RoundScope>();
+        public DbSet<RoundScope> RoundScopes => db.Set<RoundScope>();
 
-    public DbSet<SamplingPoint> SamplingPoints => Set<SamplingPoint>();
+        public DbSet<SamplingPoint> SamplingPoints => db.Set<SamplingPoint>();
 
-    public DbSet<PointSampler> PointSamplers => Set<PointSampler>();
+        public DbSet<PointSampler> PointSamplers => db.Set<PointSampler>();
 
-    public DbSet<Tube> Tubes => Set<Tube>();
+        public DbSet<Tube> Tubes => db.Set<Tube>();
 
-    public DbSet<SampleRecord> SampleRecords => Set<SampleRecord>();
+        public DbSet<SampleRecord> SampleRecords => db.Set<SampleRecord>();
 
-    public DbSet<Visitor> Visitors => Set<Visitor>();
+        public DbSet<Visitor> Visitors => db.Set<Visitor>();
 
-    public DbSet<Exemption> Exemptions => Set<Exemption>();
+        public DbSet<Exemption> Exemptions => db.Set<Exemption>();
 
-    public DbSet<PositiveCase> PositiveCases => Set<PositiveCase>();
+        public DbSet<PositiveCase> PositiveCases => db.Set<PositiveCase>();
 
-    public DbSet<SyncConflict> SyncConflicts => Set<SyncConflict>();
+        public DbSet<SyncConflict> SyncConflicts => db.Set<SyncConflict>();
+    }
 }

@@ -1,6 +1,6 @@
-using Cordon.Features.Ledger.Residents;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
+using Cordon.Platform.People;
 using Cordon.Platform.Web;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,6 +11,7 @@ public static class TestingFeature
     public static WebApplicationBuilder AddTesting(this WebApplicationBuilder builder)
     {
         builder.Services.AddNavItem("nav.testing", "/Testing", Permission.Sample, 30);
+        builder.Services.Configure<SamplingOptions>(builder.Configuration.GetSection(SamplingOptions.Section));
         builder.Services.AddScoped<SamplingRegistrar>();
         builder.Services.AddSingleton<SampleWriter>();
         builder.Services.AddSingleton<SamplingCache>();

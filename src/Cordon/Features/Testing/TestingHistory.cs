@@ -19,6 +19,6 @@ public sealed class TestingHistoryViewComponent(CordonDb db) : ViewComponent
             .Select(x => new TestingHistoryRow(x.r.Name, x.r.Id, x.s.TakenAt, x.t.Code, x.s.Position, x.t.Capacity, x.t.Result, x.s.SamplerName))
             .ToListAsync();
         ViewData["Positive"] = await db.PositiveCases.AnyAsync(c => c.ResidentId == residentId);
-        return View(rows);
+        return View("/Features/Testing/_TestingHistory.cshtml", rows);
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Cordon.Platform.Places;
 
 namespace Cordon.Platform.Auth;
 

@@ -1,3 +1,4 @@
+using Cordon.Platform.People;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

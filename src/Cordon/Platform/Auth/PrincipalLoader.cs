@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Cordon.Platform.Places;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;

@@ -108,10 +108,8 @@ public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller 
 
         builder.Entity<Subdistrict>().HasQueryFilter(s => s.Id == CallerSubdistrictId);
         builder.Entity<AuditEntry>().HasQueryFilter(a => a.SubdistrictId == CallerSubdistrictId || (a.SubdistrictId == null && CallerManagesUsers));
-        OnLedgerModelCreating(builder);
+        FilterPlaces(builder);
     }
-
-    partial void OnLedgerModelCreating(ModelBuilder builder);
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         throw new NotSupportedException("Use SaveChangesAsync: every write is audited asynchronously.");

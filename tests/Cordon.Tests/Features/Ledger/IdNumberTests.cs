@@ -1,4 +1,6 @@
 using Cordon.Features.Ledger;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 
 namespace Cordon.Tests.Features.Ledger;
 

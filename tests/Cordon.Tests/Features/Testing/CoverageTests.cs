@@ -1,8 +1,11 @@
 using System.Net;
+using Cordon.Features.Testing;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cordon.Features.Demo;
 using Cordon.Features.Ledger;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Cordon.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

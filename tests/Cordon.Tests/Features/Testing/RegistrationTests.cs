@@ -1,7 +1,10 @@
 using System.Net;
+using Cordon.Features.Testing;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cordon.Features.Demo;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Cordon.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -218,7 +221,7 @@ public sealed class RegistrationTests(DemoApp app)
         var sampler = await app.ApiAsync("sampler");
         var round = await Sampling.OpenRoundAsync(app, commander, Sampling.Quiet);
         var number = await app.DbAsync(db => db.Residents.Where(r => db.Compounds.Any(c => c.Id == r.CompoundId && c.Name == Sampling.Quiet)
-            && r.DocumentType == Cordon.Features.Ledger.DocumentType.IdCard && r.Status == Cordon.Features.Ledger.ResidenceStatus.Resident).OrderByDescending(r => r.Id).Select(r => r.DocumentNumber!).FirstAsync());
+            && r.DocumentType == DocumentType.IdCard && r.Status == Cordon.Platform.People.ResidenceStatus.Resident).OrderByDescending(r => r.Id).Select(r => r.DocumentNumber!).FirstAsync());
         var response = await sampler.PostAsJsonAsync("/api/v1/sampling/records",
             new { id = Guid.NewGuid(), roundId = round, documentNumber = number.ToLowerInvariant(), tubeCode = Sampling.Tube(), takenAt = DateTime.UtcNow });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Cordon.Features.Testing;
 using Cordon.Platform.Audit;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Cordon.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

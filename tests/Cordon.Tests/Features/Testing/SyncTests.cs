@@ -1,7 +1,10 @@
 using System.Net;
+using Cordon.Features.Testing;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cordon.Features.Demo;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Cordon.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -114,7 +117,7 @@ public sealed class SyncTests(DemoApp app)
         var json = JsonDocument.Parse(roster).RootElement;
         var people = json.GetProperty("people").EnumerateArray().ToList();
         var expected = await app.DbAsync(db => db.Residents.CountAsync(r => db.Compounds.Any(c => c.Id == r.CompoundId && c.Name == Sampling.Quiet)
-            && (r.Status == Cordon.Features.Ledger.ResidenceStatus.Resident || r.Status == Cordon.Features.Ledger.ResidenceStatus.Tenant)));
+            && (r.Status == Cordon.Platform.People.ResidenceStatus.Resident || r.Status == Cordon.Platform.People.ResidenceStatus.Tenant)));
         Assert.Equal(expected, people.Count);
         Assert.All(people, p => Assert.Contains("*", p.GetProperty("name").GetString(), StringComparison.Ordinal));
         Assert.Contains(code, json.GetProperty("sampled").EnumerateArray().Select(s => s.GetString()));

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cordon.Features.Demo;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Cordon.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,7 +31,7 @@ internal static class Sampling
     }
 
     public static Task<List<string>> CodesAsync(CordonApp app, string compound, int count, string? building = null) => app.DbAsync(db => db.Residents
-        .Where(r => (r.Status == Cordon.Features.Ledger.ResidenceStatus.Resident || r.Status == Cordon.Features.Ledger.ResidenceStatus.Tenant)
+        .Where(r => (r.Status == Cordon.Platform.People.ResidenceStatus.Resident || r.Status == Cordon.Platform.People.ResidenceStatus.Tenant)
             && db.Compounds.Any(c => c.Id == r.CompoundId && c.Name == compound)
             && (building == null || db.Buildings.Any(b => b.Id == r.BuildingId && b.Number == building)))
         .OrderBy(r => r.Id).Select(r => r.SamplingCode).Take(count).ToListAsync());

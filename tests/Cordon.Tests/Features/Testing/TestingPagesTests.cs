@@ -1,5 +1,8 @@
 using System.Net;
+using Cordon.Features.Testing;
 using Cordon.Features.Demo;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Cordon.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -33,7 +36,7 @@ public sealed class TestingPagesTests(DemoApp app)
         Assert.Contains("进行中", page.QuerySelector(".page-head")!.TextContent, StringComparison.Ordinal);
         var expected = page.QuerySelectorAll(".stat b").First().TextContent.Trim();
         var count = await app.DbAsync(db => db.Residents.CountAsync(r => r.CompoundId == compound
-            && (r.Status == Cordon.Features.Ledger.ResidenceStatus.Resident || r.Status == Cordon.Features.Ledger.ResidenceStatus.Tenant)));
+            && (r.Status == Cordon.Platform.People.ResidenceStatus.Resident || r.Status == Cordon.Platform.People.ResidenceStatus.Tenant)));
         Assert.Equal(count.ToString(System.Globalization.CultureInfo.InvariantCulture), expected);
     }
 
@@ -76,7 +79,7 @@ public sealed class TestingPagesTests(DemoApp app)
     {
         var commander = await app.ApiAsync("commander");
         var round = await Sampling.OpenRoundAsync(app, commander, Sampling.Quiet);
-        var resident = await app.DbAsync(db => db.Residents.Where(r => db.Compounds.Any(c => c.Id == r.CompoundId && c.Name == Sampling.Quiet) && r.Status == Cordon.Features.Ledger.ResidenceStatus.Resident).OrderBy(r => r.Name).FirstAsync());
+        var resident = await app.DbAsync(db => db.Residents.Where(r => db.Compounds.Any(c => c.Id == r.CompoundId && c.Name == Sampling.Quiet) && r.Status == Cordon.Platform.People.ResidenceStatus.Resident).OrderBy(r => r.Name).FirstAsync());
         var pages = await app.PagesAsync("commander");
         var url = $"/Testing/Rounds/{round}/Flats/{resident.FlatId}";
         var refused = await pages.SubmitAsync(url, new() { ["residentId"] = resident.Id.ToString(), ["kind"] = "Other", ["note"] = "" }, "form[action*='handler=Exempt']");

@@ -1,5 +1,6 @@
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
+using Cordon.Platform.Places;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

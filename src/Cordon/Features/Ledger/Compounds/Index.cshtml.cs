@@ -1,5 +1,7 @@
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,5 +1,7 @@
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -61,7 +63,7 @@ public sealed class IndexModel(CordonDb db, Caller caller) : PageModel
         Flat = flat;
         Building = await db.Buildings.AsNoTracking().SingleAsync(b => b.Id == flat.BuildingId, cancellationToken);
         Compound = await db.Compounds.Where(c => c.Id == flat.CompoundId).Select(c => c.Name).SingleAsync(cancellationToken);
-        Address = Ledger.Address.Format(Building.Number, flat.Entrance, flat.Room, Building.Entrances);
+        Address = Platform.Places.Address.Format(Building.Number, flat.Entrance, flat.Room, Building.Entrances);
         Residents = [.. (await db.Rows(db.Search(new ResidentSearch(FlatId: id, IncludeMovedOut: true))).ToListAsync(cancellationToken))
             .Select(r => r.Masked(caller))];
         return true;

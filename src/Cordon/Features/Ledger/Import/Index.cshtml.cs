@@ -1,5 +1,6 @@
 using Cordon.Platform;
 using Cordon.Platform.Auth;
+using Cordon.Platform.Files;
 using Cordon.Platform.Localization;
 using Cordon.Platform.Web;
 using Microsoft.AspNetCore.Authorization;
@@ -41,13 +42,13 @@ public sealed class IndexModel(LedgerImporter importer, DataDirectory data, Call
     {
         if (Upload is not { Length: > 0 })
         {
-            FileError = catalog.Message(LedgerErrors.FileMissing);
+            FileError = catalog.Message(FileErrors.FileMissing);
             return Page();
         }
 
         if (Upload.Length > SpreadsheetReader.MaxFileBytes)
         {
-            FileError = catalog.Message(LedgerErrors.FileTooLarge, SpreadsheetReader.MaxFileBytes / 1024 / 1024);
+            FileError = catalog.Message(FileErrors.FileTooLarge, SpreadsheetReader.MaxFileBytes / 1024 / 1024);
             return Page();
         }
 
@@ -66,7 +67,7 @@ public sealed class IndexModel(LedgerImporter importer, DataDirectory data, Call
     {
         if (Token is null || Token.Length != 32 || !Token.All(char.IsAsciiHexDigit) || !System.IO.File.Exists(PathOf(Token)))
         {
-            FileError = catalog.Message(LedgerErrors.FileMissing);
+            FileError = catalog.Message(FileErrors.FileMissing);
             return Page();
         }
 

@@ -1,4 +1,6 @@
 using System.Text;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 
 namespace Cordon.Features.Ledger.Import;
 

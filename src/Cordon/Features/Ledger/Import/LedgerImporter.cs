@@ -1,7 +1,10 @@
 using Cordon.Platform.Audit;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
+using Cordon.Platform.Files;
 using Cordon.Platform.Localization;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Cordon.Platform.Time;
 using Cordon.Platform.Web;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,7 @@
 using System.Globalization;
+using Cordon.Platform.Files;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Cordon.Platform.Web;
 
 namespace Cordon.Features.Ledger.Import;
@@ -159,7 +162,7 @@ public sealed class LedgerRowParser
             {
                 Problem(LedgerColumn.Sex, LedgerErrors.SexUnknown);
             }
-            else if (id is { IsValid: true } known && sex != Ledger.Sex.Unknown && sex != known.Sex)
+            else if (id is { IsValid: true } known && sex != Sex.Unknown && sex != known.Sex)
             {
                 Problem(LedgerColumn.Sex, LedgerErrors.SexConflictsWithId);
             }

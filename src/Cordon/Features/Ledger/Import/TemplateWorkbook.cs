@@ -1,6 +1,8 @@
 using System.IO.Compression;
 using System.Security;
 using System.Text;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 
 namespace Cordon.Features.Ledger.Import;
 

@@ -2,6 +2,8 @@ using System.ComponentModel.DataAnnotations;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
 using Cordon.Platform.Localization;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Cordon.Platform.Time;
 using Cordon.Platform.Web;
 using Microsoft.AspNetCore.Authorization;
@@ -150,7 +152,7 @@ public sealed class EditModel(CordonDb db, Caller caller, Catalog catalog, Local
                     .Join(db.Buildings, f => f.BuildingId, b => b.Id, (f, b) => new { b.Number, f.Entrance, f.Room, b.Entrances })
                     .SingleOrDefaultAsync(cancellationToken);
                 ModelState.AddModelError(nameof(DocumentNumber), catalog.Message(LedgerErrors.DocumentNumberTaken,
-                    where is null ? catalog.Find("ledger.import.outside-your-jurisdiction", System.Globalization.CultureInfo.CurrentUICulture) : Ledger.Address.Format(where.Number, where.Entrance, where.Room, where.Entrances)));
+                    where is null ? catalog.Find("ledger.import.outside-your-jurisdiction", System.Globalization.CultureInfo.CurrentUICulture) : Platform.Places.Address.Format(where.Number, where.Entrance, where.Room, where.Entrances)));
             }
         }
 
@@ -244,7 +246,7 @@ public sealed class EditModel(CordonDb db, Caller caller, Catalog catalog, Local
             return false;
         }
 
-        Address = $"{place.Name} {Ledger.Address.Format(place.Number, place.Entrance, place.Room, place.Entrances)}";
+        Address = $"{place.Name} {Platform.Places.Address.Format(place.Number, place.Entrance, place.Room, place.Entrances)}";
         return true;
     }
 

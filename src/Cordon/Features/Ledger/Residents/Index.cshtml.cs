@@ -1,6 +1,7 @@
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
 using Cordon.Platform.Localization;
+using Cordon.Platform.People;
 using Cordon.Platform.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -68,13 +69,4 @@ public sealed class IndexModel(CordonDb db, Caller caller, Catalog catalog) : Pa
         Row = (await db.Rows(db.Residents.AsNoTracking().Where(r => r.Id == id)).SingleAsync(cancellationToken)).Masked(caller);
         return true;
     }
-}
-
-/// <summary>A block another feature adds to the resident page (e.g. testing history).</summary>
-public interface IResidentSection
-{
-    int Order { get; }
-
-    /// <summary>The view component to render, given <c>residentId</c>.</summary>
-    string Component { get; }
 }

@@ -1,7 +1,7 @@
-using Cordon.Features.Ledger;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
 using Cordon.Platform.Localization;
+using Cordon.Platform.Places;
 using Cordon.Platform.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -93,7 +93,7 @@ public sealed class FlatModel(CordonDb db, Caller caller, Catalog catalog, TimeP
 
         Round = round;
         BuildingId = flat.b.Id;
-        Address = $"{flat.Compound} {Ledger.Address.Format(flat.b.Number, flat.f.Entrance, flat.f.Room, flat.b.Entrances)}";
+        Address = $"{flat.Compound} {Platform.Places.Address.Format(flat.b.Number, flat.f.Entrance, flat.f.Room, flat.b.Entrances)}";
         var scope = await Testing.Roster.ScopeAsync(db, round, cancellationToken);
         People = await Coverage.FlatAsync(db, scope, flatId, cancellationToken);
         var ids = People.Select(p => p.ResidentId).ToList();

@@ -6,7 +6,7 @@ using CsvHelper;
 using CsvHelper.Configuration;
 using MiniExcelLibs;
 
-namespace Cordon.Features.Ledger.Import;
+namespace Cordon.Platform.Files;
 
 /// <summary>A spreadsheet row as the user's spreadsheet program numbers it, every cell as text.</summary>
 public sealed record SheetRow(int Number, IReadOnlyList<string> Cells)
@@ -40,7 +40,7 @@ public static class SpreadsheetReader
     {
         if (stream.CanSeek && stream.Length > MaxFileBytes)
         {
-            throw new SpreadsheetException(LedgerErrors.FileTooLarge, MaxFileBytes / 1024 / 1024);
+            throw new SpreadsheetException(FileErrors.FileTooLarge, MaxFileBytes / 1024 / 1024);
         }
 
         var head = new byte[8];
@@ -48,12 +48,12 @@ public static class SpreadsheetReader
         stream.Position = 0;
         if (read == 0)
         {
-            throw new SpreadsheetException(LedgerErrors.FileEmpty);
+            throw new SpreadsheetException(FileErrors.FileEmpty);
         }
 
         if (head[0] == 0xD0 && head[1] == 0xCF && head[2] == 0x11 && head[3] == 0xE0)
         {
-            throw new SpreadsheetException(LedgerErrors.FileLegacyXls);
+            throw new SpreadsheetException(FileErrors.FileLegacyXls);
         }
 
         var extension = Path.GetExtension(fileName).ToLowerInvariant();
@@ -65,12 +65,12 @@ public static class SpreadsheetReader
 
         if (extension is ".xlsx" or ".xlsm" or ".xls")
         {
-            throw new SpreadsheetException(LedgerErrors.FileNotSpreadsheet);
+            throw new SpreadsheetException(FileErrors.FileNotSpreadsheet);
         }
 
         if (LooksBinary(stream))
         {
-            throw new SpreadsheetException(LedgerErrors.FileNotSpreadsheet);
+            throw new SpreadsheetException(FileErrors.FileNotSpreadsheet);
         }
 
         return Csv(stream);
@@ -117,23 +117,23 @@ public static class SpreadsheetReader
                 hasWorkbook |= entry.FullName.Equals("xl/workbook.xml", StringComparison.OrdinalIgnoreCase);
                 if (entry.CompressedLength > 0 && entry.Length / entry.CompressedLength > MaxCompressionRatio && entry.Length > 10 * 1024 * 1024)
                 {
-                    throw new SpreadsheetException(LedgerErrors.FileZipBomb);
+                    throw new SpreadsheetException(FileErrors.FileZipBomb);
                 }
             }
 
             if (unpacked > MaxUnpackedBytes || zip.Entries.Count > 10_000)
             {
-                throw new SpreadsheetException(LedgerErrors.FileZipBomb);
+                throw new SpreadsheetException(FileErrors.FileZipBomb);
             }
 
             if (!hasWorkbook)
             {
-                throw new SpreadsheetException(LedgerErrors.FileNotSpreadsheet);
+                throw new SpreadsheetException(FileErrors.FileNotSpreadsheet);
             }
         }
         catch (InvalidDataException)
         {
-            throw new SpreadsheetException(LedgerErrors.FileNotSpreadsheet);
+            throw new SpreadsheetException(FileErrors.FileNotSpreadsheet);
         }
         finally
         {
@@ -150,7 +150,7 @@ public static class SpreadsheetReader
         }
         catch (Exception e) when (e is InvalidDataException or System.Xml.XmlException or InvalidOperationException)
         {
-            throw new SpreadsheetException(LedgerErrors.FileNotSpreadsheet);
+            throw new SpreadsheetException(FileErrors.FileNotSpreadsheet);
         }
 
         var number = 0;
@@ -169,13 +169,13 @@ public static class SpreadsheetReader
             }
             catch (Exception e) when (e is InvalidDataException or System.Xml.XmlException or InvalidOperationException or FormatException)
             {
-                throw new SpreadsheetException(LedgerErrors.FileNotSpreadsheet);
+                throw new SpreadsheetException(FileErrors.FileNotSpreadsheet);
             }
 
             number++;
             if (number > MaxRows)
             {
-                throw new SpreadsheetException(LedgerErrors.FileTooManyRows, MaxRows);
+                throw new SpreadsheetException(FileErrors.FileTooManyRows, MaxRows);
             }
 
             var cells = new string[row.Count];
@@ -209,7 +209,7 @@ public static class SpreadsheetReader
         {
             if (++count > MaxRows)
             {
-                throw new SpreadsheetException(LedgerErrors.FileTooManyRows, MaxRows);
+                throw new SpreadsheetException(FileErrors.FileTooManyRows, MaxRows);
             }
 
             var record = parser.Record ?? [];

@@ -1,4 +1,4 @@
-namespace Cordon.Features.Ledger;
+namespace Cordon.Platform.Places;
 
 /// <summary>What the grid partial draws: the building, optional marks per flat, and where a cell leads.</summary>
 public sealed record GridView(BuildingGrid Grid, IReadOnlyDictionary<Guid, GridMark>? Marks = null, string FlatLink = "/Ledger/Flats/")

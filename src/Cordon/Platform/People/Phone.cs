@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Cordon.Features.Ledger;
+namespace Cordon.Platform.People;
 
 /// <summary>Mainland mobile numbers: 11 digits starting 13–19, with an optional +86.</summary>
 public static class Phone
@@ -42,5 +42,5 @@ public static class Phone
     public static string? Check(string normalized) =>
         normalized.Length == 11 && normalized[0] == '1' && normalized[1] is >= '3' and <= '9' && normalized.All(char.IsAsciiDigit)
             ? null
-            : LedgerErrors.PhoneInvalid.Code;
+            : PeopleErrors.PhoneInvalid.Code;
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Cordon.Features.Ledger;
+namespace Cordon.Platform.Places;
 
 /// <summary>Addresses the way a committee writes them: <c>12号-3-502</c> or, with one entrance, <c>12号502</c>.</summary>
 public static partial class Address

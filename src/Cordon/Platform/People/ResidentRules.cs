@@ -1,7 +1,7 @@
 using System.Globalization;
 using Cordon.Platform.Web;
 
-namespace Cordon.Features.Ledger;
+namespace Cordon.Platform.People;
 
 /// <summary>
 /// Field rules of a resident, shared by the spreadsheet import, the edit page and the API, so a value
@@ -18,7 +18,7 @@ public static class ResidentRules
         var value = (raw ?? "").Normalize(System.Text.NormalizationForm.FormKC).Trim();
         if (value.Length == 0)
         {
-            return (value, LedgerErrors.NameMissing);
+            return (value, PeopleErrors.NameMissing);
         }
 
         // Letters of any script, the middle dot of minority and foreign names, spaces, hyphens,
@@ -26,7 +26,7 @@ public static class ResidentRules
         var ok = value.Length <= NameLength && value.All(c =>
             char.IsLetter(c) || char.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark
             || c is '·' or '•' or '・' or ' ' or '-' or '\'' or '.' or '’');
-        return ok ? (value, null) : (value, LedgerErrors.NameInvalid);
+        return ok ? (value, null) : (value, PeopleErrors.NameInvalid);
     }
 
     /// <summary>Normalises and checks a document number for its type; empty is allowed (upsert then uses flat + name).</summary>
@@ -46,7 +46,7 @@ public static class ResidentRules
         }
 
         var value = IdNumber.Normalize(raw);
-        return value.Length is >= 4 and <= 32 && value.All(char.IsAsciiLetterOrDigit) ? (value, null) : (value, LedgerErrors.DocumentNumberTooLong);
+        return value.Length is >= 4 and <= 32 && value.All(char.IsAsciiLetterOrDigit) ? (value, null) : (value, PeopleErrors.DocumentNumberTooLong);
     }
 
     public static (string? Value, Error? Error) PhoneNumber(string? raw)
@@ -56,8 +56,8 @@ public static class ResidentRules
             return (null, null);
         }
 
-        var value = Ledger.Phone.Normalize(raw.EndsWith(".0", StringComparison.Ordinal) ? raw[..^2] : raw);
-        return Ledger.Phone.Check(value) is null ? (value, null) : (value, LedgerErrors.PhoneInvalid);
+        var value = Phone.Normalize(raw.EndsWith(".0", StringComparison.Ordinal) ? raw[..^2] : raw);
+        return Phone.Check(value) is null ? (value, null) : (value, PeopleErrors.PhoneInvalid);
     }
 
     public static DocumentType? DocumentTypeOf(string? raw)

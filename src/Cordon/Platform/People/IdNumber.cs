@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Cordon.Features.Ledger;
+namespace Cordon.Platform.People;
 
 /// <summary>The outcome of checking a mainland ID number; <see cref="Error"/> is null when valid.</summary>
 public readonly record struct IdCheck(string Normalized, string? Error, DateOnly? BirthDate, Sex Sex)
@@ -53,48 +53,48 @@ public static class IdNumber
         var value = Normalize(raw);
         if (value.Length == 0)
         {
-            return new(value, LedgerErrors.IdMissing.Code, null, Sex.Unknown);
+            return new(value, PeopleErrors.IdMissing.Code, null, Sex.Unknown);
         }
 
         if (LooksRoundedBySpreadsheet(raw!, value))
         {
-            return new(value, LedgerErrors.IdRoundedBySpreadsheet.Code, null, Sex.Unknown);
+            return new(value, PeopleErrors.IdRoundedBySpreadsheet.Code, null, Sex.Unknown);
         }
 
         if (value.Length == 15 && value.All(char.IsAsciiDigit))
         {
-            return new(value, LedgerErrors.IdLegacy15.Code, null, Sex.Unknown);
+            return new(value, PeopleErrors.IdLegacy15.Code, null, Sex.Unknown);
         }
 
         if (value.Length != 18)
         {
-            return new(value, LedgerErrors.IdLength.Code, null, Sex.Unknown);
+            return new(value, PeopleErrors.IdLength.Code, null, Sex.Unknown);
         }
 
         if (!value[..17].All(char.IsAsciiDigit) || !(char.IsAsciiDigit(value[17]) || value[17] == 'X'))
         {
-            return new(value, LedgerErrors.IdCharacters.Code, null, Sex.Unknown);
+            return new(value, PeopleErrors.IdCharacters.Code, null, Sex.Unknown);
         }
 
         if (!Provinces.Contains(value[..2]))
         {
-            return new(value, LedgerErrors.IdRegion.Code, null, Sex.Unknown);
+            return new(value, PeopleErrors.IdRegion.Code, null, Sex.Unknown);
         }
 
         if (!DateOnly.TryParseExact(value.AsSpan(6, 8), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var birth)
             || birth.Year < 1880)
         {
-            return new(value, LedgerErrors.IdBirthDate.Code, null, Sex.Unknown);
+            return new(value, PeopleErrors.IdBirthDate.Code, null, Sex.Unknown);
         }
 
         if (birth > today)
         {
-            return new(value, LedgerErrors.IdBirthInFuture.Code, null, Sex.Unknown);
+            return new(value, PeopleErrors.IdBirthInFuture.Code, null, Sex.Unknown);
         }
 
         if (CheckChar(value.AsSpan(0, 17)) != value[17])
         {
-            return new(value, LedgerErrors.IdCheckDigit.Code, null, Sex.Unknown);
+            return new(value, PeopleErrors.IdCheckDigit.Code, null, Sex.Unknown);
         }
 
         var sex = (value[16] - '0') % 2 == 1 ? Sex.Male : Sex.Female;

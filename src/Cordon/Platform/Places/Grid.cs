@@ -1,7 +1,8 @@
 using Cordon.Platform.Data;
+using Cordon.Platform.People;
 using Microsoft.EntityFrameworkCore;
 
-namespace Cordon.Features.Ledger;
+namespace Cordon.Platform.Places;
 
 /// <summary>
 /// 楼栋图: a building as floors (top to bottom) × flats, one reusable model. Later features colour

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Cordon.Features.Ledger;
+namespace Cordon.Platform.People;
 
 /// <summary>
 /// A resident's personal sampling code: <c>R</c> and ten Crockford base-32 characters (50 random bits).

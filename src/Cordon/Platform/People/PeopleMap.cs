@@ -1,48 +1,14 @@
 using Cordon.Platform.Auth;
-using Cordon.Platform.Data;
+using Cordon.Platform.Places;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Cordon.Features.Ledger;
+namespace Cordon.Platform.People;
 
-internal sealed class LedgerMap :
-    IEntityTypeConfiguration<Neighborhood>,
-    IEntityTypeConfiguration<Compound>,
-    IEntityTypeConfiguration<Building>,
-    IEntityTypeConfiguration<Flat>,
+internal sealed class PeopleMap :
     IEntityTypeConfiguration<Household>,
     IEntityTypeConfiguration<Resident>
 {
-    public void Configure(EntityTypeBuilder<Neighborhood> b)
-    {
-        b.Property(n => n.Name).HasMaxLength(64);
-        b.HasIndex(n => new { n.SubdistrictId, n.Name }).IsUnique();
-    }
-
-    public void Configure(EntityTypeBuilder<Compound> b)
-    {
-        b.Property(c => c.Name).HasMaxLength(64);
-        b.Property(c => c.Address).HasMaxLength(200);
-        b.HasIndex(c => new { c.SubdistrictId, c.Name }).IsUnique();
-        b.HasIndex(c => new { c.SubdistrictId, c.NeighborhoodId });
-        b.HasOne<Neighborhood>().WithMany().HasForeignKey(c => c.NeighborhoodId).OnDelete(DeleteBehavior.Restrict);
-    }
-
-    public void Configure(EntityTypeBuilder<Building> b)
-    {
-        b.Property(x => x.Number).HasMaxLength(32);
-        b.HasIndex(x => new { x.SubdistrictId, x.CompoundId, x.Number }).IsUnique();
-        b.HasOne<Compound>().WithMany().HasForeignKey(x => x.CompoundId).OnDelete(DeleteBehavior.Restrict);
-    }
-
-    public void Configure(EntityTypeBuilder<Flat> b)
-    {
-        b.Property(x => x.Room).HasMaxLength(16);
-        b.HasIndex(x => new { x.SubdistrictId, x.BuildingId, x.Entrance, x.Room }).IsUnique();
-        b.HasIndex(x => new { x.SubdistrictId, x.CompoundId });
-        b.HasOne<Building>().WithMany().HasForeignKey(x => x.BuildingId).OnDelete(DeleteBehavior.Restrict);
-    }
-
     public void Configure(EntityTypeBuilder<Household> b)
     {
         b.Property(x => x.Notes).HasMaxLength(500);
