@@ -18,6 +18,17 @@ public sealed class CordonOptions
 
     public SignInOptions SignIn { get; set; } = new();
 
+    public SearchOptions Search { get; set; } = new();
+
+    public sealed class SearchOptions
+    {
+        /// <summary>Searches of people a user may make in a burst.</summary>
+        public int Burst { get; set; } = 60;
+
+        /// <summary>Searches a user regains per minute after a burst.</summary>
+        public int PerMinute { get; set; } = 30;
+    }
+
     public sealed class DatabaseOptions
     {
         /// <summary><c>Sqlite</c> (embedded default) or <c>Postgres</c>.</summary>

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
+using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
@@ -23,6 +24,9 @@ public static class PlatformSetup
 {
     public const string CookieName = "cordon";
     public const string SignInRateLimit = "sign-in";
+
+    /// <summary>Searches and look-ups of people, per user: a search is an oracle if it can be asked fast enough (docs/decisions/009).</summary>
+    public const string SearchRateLimit = "search";
 
     public static WebApplicationBuilder AddCordonPlatform(this WebApplicationBuilder builder)
     {
@@ -70,8 +74,9 @@ public static class PlatformSetup
         app.UseStaticFiles();
         app.UseRequestLocalization(o => Cultures.Configure(o));
         app.UseRouting();
-        app.UseRateLimiter();
         app.UseAuthentication();
+        // After authentication: per-user limits (search) partition by who is asking.
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -208,6 +213,12 @@ public static class PlatformSetup
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (context, _) =>
+            {
+                var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(60);
+                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return ValueTask.CompletedTask;
+            };
             o.AddPolicy(SignInRateLimit, context => HttpMethods.IsGet(context.Request.Method)
                 ? RateLimitPartition.GetNoLimiter("read")
                 : RateLimitPartition.GetFixedWindowLimiter(
@@ -218,6 +229,16 @@ public static class PlatformSetup
                         Window = TimeSpan.FromMinutes(1),
                         QueueLimit = 0,
                     }));
+            o.AddPolicy(SearchRateLimit, context => RateLimitPartition.GetTokenBucketLimiter(
+                context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.Search.Burst,
+                    TokensPerPeriod = options.Search.PerMinute,
+                    ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
         });
     }
 }

@@ -46,7 +46,7 @@ internal sealed class DemoData(
         }
 
         logger.LogWarning(
-            "演示模式 Demo mode: accounts commander, staff, volunteer, sampler, admin — password {Password}. 请勿在演示模式下录入真实个人信息 / do not enter real personal data.",
+            "演示模式 Demo mode: accounts commander, staff, volunteer, sampler, lab, admin — password {Password}. 请勿在演示模式下录入真实个人信息 / do not enter real personal data.",
             Password);
     }
 
@@ -96,6 +96,7 @@ internal sealed class DemoData(
         await AddUserAsync(subdistrict, "volunteer", "志愿者 张志愿", Roles.Volunteer,
             new UserScope { NeighborhoodId = volunteerCompound.NeighborhoodId, CompoundId = volunteerCompound.Id });
         await AddUserAsync(subdistrict, "sampler", "采样员 陈医生", Roles.Sampler);
+        await AddUserAsync(subdistrict, "lab", "检测机构 化验室", Roles.Lab);
     }
 
     private async Task AddUserAsync(Subdistrict subdistrict, string name, string displayName, string role, UserScope? scope = null)

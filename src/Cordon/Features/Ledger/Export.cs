@@ -44,7 +44,7 @@ public static class LedgerExport
         var full = caller.Can(Permission.ExportPersonalData);
         var path = Path.Combine(Path.GetTempPath(), "cordon-export-" + Guid.NewGuid().ToString("N"));
         var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
-        var query = db.Search(scope)
+        var query = db.Search(scope, caller).Residents
             .Join(db.Flats, r => r.FlatId, f => f.Id, (r, f) => new { r, f })
             .Join(db.Buildings, x => x.r.BuildingId, b => b.Id, (x, b) => new { x.r, x.f, b })
             .Join(db.Compounds, x => x.r.CompoundId, c => c.Id, (x, c) => new { x.r, x.f, x.b, c })

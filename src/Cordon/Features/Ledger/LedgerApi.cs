@@ -22,7 +22,7 @@ public static class LedgerApi
     {
         var ledger = app.MapApi("/ledger").RequireAuthorization(RolePermissions.PolicyName(Permission.ViewResidents));
         ledger.MapGet("/compounds", Compounds);
-        ledger.MapGet("/residents", Residents);
+        ledger.MapGet("/residents", Residents).RequireRateLimiting(PlatformSetup.SearchRateLimit);
         ledger.MapGet("/residents/{id:guid}", Resident);
         ledger.MapPost("/residents/{id:guid}/reveal", Reveal).RequireAuthorization(RolePermissions.PolicyName(Permission.RevealPersonalData));
         ledger.MapGet("/buildings/{id:guid}/grid", Grid);
@@ -36,9 +36,10 @@ public static class LedgerApi
 
     public sealed record CompoundItem(Guid Id, string Name, string Neighborhood, Guid NeighborhoodId, string Address, int Buildings, int Flats, int Residents);
 
+    /// <summary>A resident as the caller may see them: <c>birthDate</c> only for roles that may reveal, <c>age</c> for all.</summary>
     public sealed record ResidentItem(
         Guid Id, string Name, string DocumentType, string? DocumentNumber, string? Phone, string Address, string Compound,
-        Guid CompoundId, Guid BuildingId, Guid FlatId, string Status, IReadOnlyList<string> Tags);
+        Guid CompoundId, Guid BuildingId, Guid FlatId, string Status, IReadOnlyList<string> Tags, string Sex, DateOnly? BirthDate, int? Age);
 
     public sealed record ResidentPage(IReadOnlyList<ResidentItem> Items, int Page, int PageSize, int Total);
 
@@ -49,17 +50,31 @@ public static class LedgerApi
     public static async Task<Ok<List<CompoundItem>>> Compounds(CordonDb db, CancellationToken cancellationToken) =>
         TypedResults.Ok(await db.CompoundSummaries().ToListAsync(cancellationToken));
 
-    public static async Task<Ok<ResidentPage>> Residents(
-        CordonDb db, Caller caller, Guid? compoundId, Guid? buildingId, string? q, int? page, CancellationToken cancellationToken)
+    /// <summary>A page of residents; a list or search of people is rate-limited per user and audited (docs/decisions/009).</summary>
+    public static async Task<Results<Ok<ResidentPage>, ProblemHttpResult>> Residents(
+        CordonDb db, Caller caller, Catalog catalog, LocalTime time, Guid? compoundId, Guid? buildingId, string? q, int? page, CancellationToken cancellationToken)
     {
-        var (rows, total) = await db.PageAsync(db.Search(new ResidentSearch(compoundId, buildingId, Q: q)), page ?? 1, PageSize, caller, cancellationToken);
+        if (Paging.Refuse(page) is { } bad)
+        {
+            return catalog.Problem(bad);
+        }
+
+        var search = db.Search(new ResidentSearch(compoundId, buildingId, Q: q?[..Math.Min(q.Length, 64)]), caller);
+        if (search.Refused is { } refused)
+        {
+            return catalog.Problem(refused);
+        }
+
+        var (rows, total) = await db.PageAsync(search.Residents, page ?? 1, PageSize, caller, time.Today, cancellationToken);
+        await db.AuditReadAsync("resident-list", new { kind = search.Kind.ToString(), compoundId, buildingId, page = page ?? 1 }, rows.Count, cancellationToken,
+            search.Kind == SearchKind.List ? AuditAction.Read : AuditAction.Search);
         return TypedResults.Ok(new ResidentPage([.. rows.Select(ToItem)], page ?? 1, PageSize, total));
     }
 
-    public static async Task<Results<Ok<ResidentItem>, NotFound>> Resident(Guid id, CordonDb db, Caller caller, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ResidentItem>, NotFound>> Resident(Guid id, CordonDb db, Caller caller, LocalTime time, CancellationToken cancellationToken)
     {
         var row = await db.Rows(db.Residents.AsNoTracking().Where(r => r.Id == id)).SingleOrDefaultAsync(cancellationToken);
-        return row is null ? TypedResults.NotFound() : TypedResults.Ok(ToItem(row.Masked(caller)));
+        return row is null ? TypedResults.NotFound() : TypedResults.Ok(ToItem(row.Masked(caller, time.Today)));
     }
 
     /// <summary>One field in full, with a reason, written to the audit log before it is shown.</summary>
@@ -144,7 +159,7 @@ public static class LedgerApi
 
     private static ResidentItem ToItem(ResidentRow r) => new(
         r.Id, r.Name, r.DocumentType.ToString(), r.DocumentNumber, r.Phone, r.Address, r.Compound, r.CompoundId, r.BuildingId, r.FlatId,
-        r.Status.ToString(), [.. NeedTags.Split(r.Tags).Select(t => t.ToString())]);
+        r.Status.ToString(), [.. NeedTags.Split(r.Tags).Select(t => t.ToString())], r.Sex.ToString(), r.BirthDate, r.Age);
 }
 
 public sealed record RevealResult(bool Found, string? Field, string? Value, Error? Error);

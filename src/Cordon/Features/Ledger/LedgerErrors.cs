@@ -9,6 +9,8 @@ public static class LedgerErrors
     public static readonly Error EditConflict = new("edit_conflict", StatusCodes.Status409Conflict);
     public static readonly Error RevealReasonMissing = new("reveal_reason_missing");
     public static readonly Error RevealFieldUnknown = new("reveal_field_unknown");
+    public static readonly Error NumberSearchNotAllowed = new("number_search_not_allowed", StatusCodes.Status403Forbidden);
+    public static readonly Error PartialNumberSearch = new("partial_number_search", StatusCodes.Status400BadRequest);
 
     public static readonly Error HeaderNotFound = new("header_not_found");
     public static readonly Error ColumnsMissing = new("columns_missing");

@@ -80,7 +80,7 @@ internal sealed class TestingMap :
     public void Configure(EntityTypeBuilder<Visitor> b)
     {
         b.ToTable("Visitors");
-        b.Property(v => v.Name).HasMaxLength(64);
+        b.Property(v => v.Name).HasMaxLength(64).IsSensitive(SensitiveKind.Personal);
         b.Property(v => v.Phone).HasMaxLength(20).IsSensitive(SensitiveKind.Phone);
         b.Property(v => v.DocumentType).HasConversion<string>().HasMaxLength(32);
         b.Property(v => v.DocumentNumber).HasMaxLength(32).IsSensitive(SensitiveKind.IdNumber);

@@ -47,8 +47,14 @@ public static class AuditAction
     public const string Delete = "delete";
     public const string Setup = "setup";
 
+    /// <summary>A list of people read at once (roster, coverage, door-knock and recall lists, a dry run): who, what, scope, rows.</summary>
+    public const string Read = "read";
+
+    /// <summary>A search that returned people: the kind of query and the row count, never the typed text.</summary>
+    public const string Search = "search";
+
     public static readonly IReadOnlyList<string> All =
-        [SignIn, SignInFailed, LockedOut, SignOut, AccessDenied, Reveal, Export, Import, Create, Update, Delete, Setup];
+        [SignIn, SignInFailed, LockedOut, SignOut, AccessDenied, Reveal, Export, Import, Create, Update, Delete, Setup, Read, Search];
 }
 
 internal sealed class AuditEntryMap : IEntityTypeConfiguration<AuditEntry>

@@ -9,7 +9,10 @@ public static class Roles
     public const string Volunteer = "Volunteer";
     public const string Sampler = "Sampler";
 
-    public static readonly IReadOnlyList<string> All = [Admin, Commander, Staff, Volunteer, Sampler];
+    /// <summary>A testing laboratory's account: reports tube results, sees no residents.</summary>
+    public const string Lab = "Lab";
+
+    public static readonly IReadOnlyList<string> All = [Admin, Commander, Staff, Volunteer, Sampler, Lab];
 }
 
 /// <summary>What a role may do. Pages and endpoints ask for a permission, never for a role.</summary>
@@ -42,6 +45,12 @@ public enum Permission
     /// <summary>Register samples.</summary>
     Sample,
 
+    /// <summary>Report and correct lab results of sealed tubes (a lab account or the command office).</summary>
+    ReportResults,
+
+    /// <summary>Decisions of the command office: reopen a closed round, confirm a positive-to-negative correction.</summary>
+    Command,
+
     /// <summary>Manage user accounts, roles and jurisdiction.</summary>
     ManageUsers,
 
@@ -58,7 +67,7 @@ public static class RolePermissions
         [
             Permission.ViewResidents, Permission.EditLedger, Permission.ImportLedger, Permission.ExportLedger,
             Permission.ExportPersonalData, Permission.RevealPersonalData, Permission.SeePhones,
-            Permission.ManageTesting, Permission.Sample, Permission.ViewAudit,
+            Permission.ManageTesting, Permission.Sample, Permission.ReportResults, Permission.Command, Permission.ViewAudit,
         ],
         [Roles.Staff] =
         [
@@ -67,6 +76,7 @@ public static class RolePermissions
         ],
         [Roles.Volunteer] = [Permission.ViewResidents],
         [Roles.Sampler] = [Permission.Sample],
+        [Roles.Lab] = [Permission.ReportResults],
     };
 
     public static IEnumerable<Permission> For(IEnumerable<string> roles) =>

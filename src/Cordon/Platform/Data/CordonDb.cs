@@ -140,6 +140,17 @@ public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller 
         return entry;
     }
 
+    /// <summary>
+    /// One audit line for a bulk read of personal data (a list, a roster, a search): what was read, over which
+    /// scope, how many rows. Saved at once, since a read has no other save to ride on.
+    /// </summary>
+    public async Task AuditReadAsync(string what, object? scope, int rows, CancellationToken cancellationToken, string action = AuditAction.Read)
+    {
+        Audit(action, "Read", what, null, new { what, scope, rows });
+        await base.SaveChangesAsync(true, cancellationToken);
+        ChangeTracker.Clear();
+    }
+
     private void WriteAuditEntries()
     {
         var changed = ChangeTracker.Entries()
@@ -214,8 +225,8 @@ public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller 
 
             if (Mask.SensitiveKindOf(meta) is { } kind)
             {
-                original = Mask.Apply(kind, original as string);
-                current = Mask.Apply(kind, current as string);
+                original = Mask.ForAudit(kind, original);
+                current = Mask.ForAudit(kind, current);
             }
 
             result[meta.Name] = [Readable(original), Readable(current)];

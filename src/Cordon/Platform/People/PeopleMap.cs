@@ -11,21 +11,23 @@ internal sealed class PeopleMap :
 {
     public void Configure(EntityTypeBuilder<Household> b)
     {
-        b.Property(x => x.Notes).HasMaxLength(500);
+        b.Property(x => x.Notes).HasMaxLength(500).IsSensitive(SensitiveKind.Personal);
         b.HasIndex(x => new { x.SubdistrictId, x.FlatId });
         b.HasOne<Flat>().WithMany().HasForeignKey(x => x.FlatId).OnDelete(DeleteBehavior.Restrict);
     }
 
     public void Configure(EntityTypeBuilder<Resident> b)
     {
-        b.Property(r => r.Name).HasMaxLength(64);
+        b.Property(r => r.Name).HasMaxLength(64).IsSensitive(SensitiveKind.Personal);
         b.Property(r => r.DocumentType).HasConversion<string>().HasMaxLength(32);
         b.Property(r => r.DocumentNumber).HasMaxLength(32).IsSensitive(SensitiveKind.IdNumber);
         b.Property(r => r.Phone).HasMaxLength(20).IsSensitive(SensitiveKind.Phone);
         b.Property(r => r.Sex).HasConversion<string>().HasMaxLength(8);
-        b.Property(r => r.Relation).HasMaxLength(32);
+        b.Property(r => r.Relation).HasMaxLength(32).IsSensitive(SensitiveKind.Personal);
+        b.Property(r => r.BirthDate).IsSensitive(SensitiveKind.BirthDate);
+        b.Property(r => r.Tags).IsSensitive(SensitiveKind.Personal);
         b.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
-        b.Property(r => r.Notes).HasMaxLength(500);
+        b.Property(r => r.Notes).HasMaxLength(500).IsSensitive(SensitiveKind.Personal);
         b.Property(r => r.SamplingCode).HasMaxLength(16);
         b.Property(r => r.Version).IsConcurrencyToken();
         b.HasIndex(r => new { r.SubdistrictId, r.DocumentType, r.DocumentNumber }).IsUnique();

@@ -21,7 +21,11 @@ public sealed record ResidentRow(
     NeedTag Tags,
     Sex Sex,
     DateOnly? BirthDate,
-    string Relation);
+    string Relation)
+{
+    /// <summary>Whole years on the day the row was masked (<see cref="Disclosure.Masked"/>); the birth date may be withheld.</summary>
+    public int? Age { get; init; }
+}
 
 public static class PeopleQueries
 {
@@ -36,10 +40,4 @@ public static class PeopleQueries
             x.r.Id, x.r.Name, x.r.DocumentType, x.r.DocumentNumber, x.r.Phone,
             Address.Format(x.b.Number, x.f.Entrance, x.f.Room, x.b.Entrances),
             x.c.Name, x.r.CompoundId, x.r.BuildingId, x.r.FlatId, x.r.HouseholdId, x.r.Status, x.r.Tags, x.r.Sex, x.r.BirthDate, x.r.Relation));
-
-    public static ResidentRow Masked(this ResidentRow row, Caller caller) => row with
-    {
-        DocumentNumber = Mask.IdNumber(row.DocumentNumber),
-        Phone = caller.Can(Permission.SeePhones) ? row.Phone : Mask.Phone(row.Phone),
-    };
 }

@@ -9,6 +9,8 @@ public sealed class LocalTime(IOptions<CordonOptions> options, TimeProvider cloc
 
     public DateTime Now => ToLocal(clock.GetUtcNow().UtcDateTime);
 
+    public DateOnly Today => DateOnly.FromDateTime(Now);
+
     public DateTime ToLocal(DateTime utc) =>
         TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
 

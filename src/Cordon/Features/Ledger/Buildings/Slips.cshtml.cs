@@ -14,7 +14,7 @@ namespace Cordon.Features.Ledger.Buildings;
 /// resident of the building, or of one household.
 /// </summary>
 [Authorize(Policy = "perm:" + nameof(Permission.ViewResidents))]
-public sealed class SlipsModel(CordonDb db) : PageModel
+public sealed class SlipsModel(CordonDb db, Caller caller) : PageModel
 {
     public sealed record Slip(string Name, string Address, string Code);
 
@@ -30,11 +30,12 @@ public sealed class SlipsModel(CordonDb db) : PageModel
             return NotFound();
         }
 
-        var residents = db.Search(new ResidentSearch(BuildingId: id, FlatId: flatId)).Where(r => r.Status != ResidenceStatus.Away);
+        var residents = db.Search(new ResidentSearch(BuildingId: id, FlatId: flatId), caller).Residents.Where(r => r.Status != ResidenceStatus.Away);
         var rows = await db.Rows(residents).ToListAsync(cancellationToken);
         var codes = await residents.Select(r => new { r.Id, r.SamplingCode }).ToDictionaryAsync(r => r.Id, r => r.SamplingCode, cancellationToken);
         Title = $"{rows.FirstOrDefault()?.Compound} {building.Number}";
         Slips = [.. rows.Select(r => new Slip(r.Name, $"{r.Compound} {r.Address}", codes[r.Id]))];
+        await db.AuditReadAsync("sampling-slips", new { buildingId = id, flatId }, Slips.Count, cancellationToken);
         return Page();
     }
 }

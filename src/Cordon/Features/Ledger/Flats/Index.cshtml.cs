@@ -1,6 +1,7 @@
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
 using Cordon.Platform.People;
+using Cordon.Platform.Time;
 using Cordon.Platform.Places;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +12,7 @@ namespace Cordon.Features.Ledger.Flats;
 
 /// <summary>A flat and its household: who lives behind this door.</summary>
 [Authorize(Policy = "perm:" + nameof(Permission.ViewResidents))]
-public sealed class IndexModel(CordonDb db, Caller caller) : PageModel
+public sealed class IndexModel(CordonDb db, Caller caller, LocalTime time) : PageModel
 {
     public Flat Flat { get; private set; } = null!;
 
@@ -64,8 +65,8 @@ public sealed class IndexModel(CordonDb db, Caller caller) : PageModel
         Building = await db.Buildings.AsNoTracking().SingleAsync(b => b.Id == flat.BuildingId, cancellationToken);
         Compound = await db.Compounds.Where(c => c.Id == flat.CompoundId).Select(c => c.Name).SingleAsync(cancellationToken);
         Address = Platform.Places.Address.Format(Building.Number, flat.Entrance, flat.Room, Building.Entrances);
-        Residents = [.. (await db.Rows(db.Search(new ResidentSearch(FlatId: id, IncludeMovedOut: true))).ToListAsync(cancellationToken))
-            .Select(r => r.Masked(caller))];
+        Residents = [.. (await db.Rows(db.Search(new ResidentSearch(FlatId: id, IncludeMovedOut: true), caller).Residents).ToListAsync(cancellationToken))
+            .Select(r => r.Masked(caller, time.Today))];
         return true;
     }
 }

@@ -2,6 +2,7 @@ using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
 using Cordon.Platform.Localization;
 using Cordon.Platform.People;
+using Cordon.Platform.Time;
 using Cordon.Platform.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +13,7 @@ namespace Cordon.Features.Ledger.Residents;
 
 /// <summary>One resident: details masked as the role requires, reveal with a reason, sampling code, history.</summary>
 [Authorize(Policy = "perm:" + nameof(Permission.ViewResidents))]
-public sealed class IndexModel(CordonDb db, Caller caller, Catalog catalog) : PageModel
+public sealed class IndexModel(CordonDb db, Caller caller, Catalog catalog, LocalTime time) : PageModel
 {
     public Resident Resident { get; private set; } = null!;
 
@@ -66,7 +67,7 @@ public sealed class IndexModel(CordonDb db, Caller caller, Catalog catalog) : Pa
         }
 
         Resident = resident;
-        Row = (await db.Rows(db.Residents.AsNoTracking().Where(r => r.Id == id)).SingleAsync(cancellationToken)).Masked(caller);
+        Row = (await db.Rows(db.Residents.AsNoTracking().Where(r => r.Id == id)).SingleAsync(cancellationToken)).Masked(caller, time.Today);
         return true;
     }
 }
