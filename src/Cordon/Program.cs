@@ -2,6 +2,7 @@ using Cordon.Features.Account;
 using Cordon.Features.Admin;
 using Cordon.Features.Demo;
 using Cordon.Features.Ledger;
+using Cordon.Features.Offline;
 using Cordon.Features.Setup;
 using Cordon.Features.Testing;
 using Cordon.Platform;
@@ -15,6 +16,7 @@ builder.AddSetup();
 builder.AddDemo();
 builder.AddLedger();
 builder.AddTesting();
+builder.AddOffline();
 builder.AddAdmin();
 
 var app = builder.Build();

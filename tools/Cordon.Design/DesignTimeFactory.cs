@@ -21,6 +21,6 @@ internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<CordonDb>
             : "Host=localhost;Database=cordon_design;Username=postgres");
         var caller = new Caller(new HttpContextAccessor());
         caller.ActAsSystem();
-        return new CordonDb(options.Options, caller, TimeProvider.System);
+        return new CordonDb(options.Options, caller, TimeProvider.System, new Cordon.Platform.People.PeopleChanges());
     }
 }

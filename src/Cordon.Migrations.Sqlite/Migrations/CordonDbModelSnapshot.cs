@@ -17,303 +17,6 @@ namespace Cordon.Migrations.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("Cordon.Platform.Places.Building", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("CompoundId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Entrances")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Floors")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("HasElevator")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("NeighborhoodId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Number")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("SortKey")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("SubdistrictId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CompoundId");
-
-                    b.HasIndex("SubdistrictId", "CompoundId", "Number")
-                        .IsUnique();
-
-                    b.ToTable("Buildings", (string)null);
-                });
-
-            modelBuilder.Entity("Cordon.Platform.Places.Compound", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Address")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("NeighborhoodId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("SubdistrictId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("NeighborhoodId");
-
-                    b.HasIndex("SubdistrictId", "Name")
-                        .IsUnique();
-
-                    b.HasIndex("SubdistrictId", "NeighborhoodId");
-
-                    b.ToTable("Compounds", (string)null);
-                });
-
-            modelBuilder.Entity("Cordon.Platform.Places.Flat", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("BuildingId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("CompoundId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Entrance")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Floor")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("IsVacant")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("NeighborhoodId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Room")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("SubdistrictId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("BuildingId");
-
-                    b.HasIndex("SubdistrictId", "CompoundId");
-
-                    b.HasIndex("SubdistrictId", "BuildingId", "Entrance", "Room")
-                        .IsUnique();
-
-                    b.ToTable("Flats", (string)null);
-                });
-
-            modelBuilder.Entity("Cordon.Platform.People.Household", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("BuildingId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("CompoundId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("FlatId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("NeighborhoodId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Notes")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("SubdistrictId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("FlatId");
-
-                    b.HasIndex("SubdistrictId", "FlatId");
-
-                    b.ToTable("Households", (string)null);
-                });
-
-            modelBuilder.Entity("Cordon.Platform.Places.Neighborhood", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("SubdistrictId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("SubdistrictId", "Name")
-                        .IsUnique();
-
-                    b.ToTable("Neighborhoods", (string)null);
-                });
-
-            modelBuilder.Entity("Cordon.Platform.People.Resident", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly?>("BirthDate")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("BuildingId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("CompoundId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("DocumentNumber")
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT")
-                        .HasAnnotation("Cordon:Sensitive", "IdNumber");
-
-                    b.Property<string>("DocumentType")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("FlatId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("HouseholdId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("NeighborhoodId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Notes")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Phone")
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT")
-                        .HasAnnotation("Cordon:Sensitive", "Phone");
-
-                    b.Property<string>("Relation")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SamplingCode")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Sex")
-                        .IsRequired()
-                        .HasMaxLength(8)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly?>("StatusSince")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("SubdistrictId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Tags")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("FlatId");
-
-                    b.HasIndex("HouseholdId");
-
-                    b.HasIndex("SubdistrictId", "FlatId");
-
-                    b.HasIndex("SubdistrictId", "Name");
-
-                    b.HasIndex("SubdistrictId", "Phone");
-
-                    b.HasIndex("SubdistrictId", "SamplingCode")
-                        .IsUnique();
-
-                    b.HasIndex("SubdistrictId", "CompoundId", "BuildingId");
-
-                    b.HasIndex("SubdistrictId", "DocumentType", "DocumentNumber")
-                        .IsUnique();
-
-                    b.ToTable("Residents", (string)null);
-                });
-
             modelBuilder.Entity("Cordon.Features.Testing.Exemption", b =>
                 {
                     b.Property<Guid>("Id")
@@ -558,73 +261,6 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.ToTable("SamplingPoints", (string)null);
                 });
 
-            modelBuilder.Entity("Cordon.Features.Testing.SyncConflict", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Code")
-                        .IsRequired()
-                        .HasMaxLength(48)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("DeviceId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("DeviceSequence")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Message")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Payload")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Resolution")
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("ResolvedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ResolvedBy")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("ResolvedRecordId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("RoundId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SamplerName")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(12)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("SubdistrictId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("SubdistrictId", "Status", "CreatedAt");
-
-                    b.ToTable("SyncConflicts", (string)null);
-                });
-
             modelBuilder.Entity("Cordon.Features.Testing.TestingRound", b =>
                 {
                     b.Property<Guid>("Id")
@@ -738,6 +374,72 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.ToTable("Tubes", (string)null);
                 });
 
+            modelBuilder.Entity("Cordon.Features.Testing.TubeCorrection", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RoundId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubdistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TubeCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TubeId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TubeId");
+
+                    b.HasIndex("SubdistrictId", "TubeId");
+
+                    b.HasIndex("SubdistrictId", "Status", "RequestedAt");
+
+                    b.ToTable("TubeCorrections", (string)null);
+                });
+
             modelBuilder.Entity("Cordon.Features.Testing.Visitor", b =>
                 {
                     b.Property<Guid>("Id")
@@ -766,7 +468,8 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
 
                     b.Property<string>("Phone")
                         .HasMaxLength(20)
@@ -986,6 +689,400 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.ToTable("Subdistricts", (string)null);
                 });
 
+            modelBuilder.Entity("Cordon.Platform.Offline.SyncConflict", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeviceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DeviceSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Feature")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageEn")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ResolvedRecordId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ScopeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubdistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubjectHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SubjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubjectMasked")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Cordon:Sensitive", "IdNumber");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubdistrictId", "Status", "CreatedAt");
+
+                    b.HasIndex("SubdistrictId", "ScopeId", "DeviceId", "Status");
+
+                    b.ToTable("SyncConflicts", (string)null);
+                });
+
+            modelBuilder.Entity("Cordon.Platform.People.Household", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BuildingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CompoundId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FlatId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("NeighborhoodId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Notes")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.Property<Guid>("SubdistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FlatId");
+
+                    b.HasIndex("SubdistrictId", "FlatId");
+
+                    b.ToTable("Households");
+                });
+
+            modelBuilder.Entity("Cordon.Platform.People.Resident", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("BirthDate")
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Cordon:Sensitive", "BirthDate");
+
+                    b.Property<Guid>("BuildingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CompoundId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DocumentNumber")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Cordon:Sensitive", "IdNumber");
+
+                    b.Property<string>("DocumentType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FlatId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("HouseholdId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.Property<Guid>("NeighborhoodId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Notes")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Cordon:Sensitive", "Phone");
+
+                    b.Property<string>("Relation")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.Property<string>("SamplingCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sex")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("StatusSince")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubdistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Tags")
+                        .HasColumnType("INTEGER")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FlatId");
+
+                    b.HasIndex("HouseholdId");
+
+                    b.HasIndex("SubdistrictId", "FlatId");
+
+                    b.HasIndex("SubdistrictId", "Name");
+
+                    b.HasIndex("SubdistrictId", "Phone");
+
+                    b.HasIndex("SubdistrictId", "SamplingCode")
+                        .IsUnique();
+
+                    b.HasIndex("SubdistrictId", "CompoundId", "BuildingId");
+
+                    b.HasIndex("SubdistrictId", "DocumentType", "DocumentNumber")
+                        .IsUnique();
+
+                    b.ToTable("Residents");
+                });
+
+            modelBuilder.Entity("Cordon.Platform.Places.Building", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CompoundId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Entrances")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Floors")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("HasElevator")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("NeighborhoodId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SortKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SubdistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CompoundId");
+
+                    b.HasIndex("SubdistrictId", "CompoundId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("Buildings");
+                });
+
+            modelBuilder.Entity("Cordon.Platform.Places.Compound", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("NeighborhoodId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubdistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NeighborhoodId");
+
+                    b.HasIndex("SubdistrictId", "Name")
+                        .IsUnique();
+
+                    b.HasIndex("SubdistrictId", "NeighborhoodId");
+
+                    b.ToTable("Compounds");
+                });
+
+            modelBuilder.Entity("Cordon.Platform.Places.Flat", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BuildingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CompoundId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Entrance")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Floor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsVacant")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("NeighborhoodId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Room")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubdistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BuildingId");
+
+                    b.HasIndex("SubdistrictId", "CompoundId");
+
+                    b.HasIndex("SubdistrictId", "BuildingId", "Entrance", "Room")
+                        .IsUnique();
+
+                    b.ToTable("Flats");
+                });
+
+            modelBuilder.Entity("Cordon.Platform.Places.Neighborhood", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubdistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubdistrictId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("Neighborhoods");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -1114,57 +1211,6 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("Cordon.Platform.Places.Building", b =>
-                {
-                    b.HasOne("Cordon.Platform.Places.Compound", null)
-                        .WithMany()
-                        .HasForeignKey("CompoundId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Cordon.Platform.Places.Compound", b =>
-                {
-                    b.HasOne("Cordon.Platform.Places.Neighborhood", null)
-                        .WithMany()
-                        .HasForeignKey("NeighborhoodId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Cordon.Platform.Places.Flat", b =>
-                {
-                    b.HasOne("Cordon.Platform.Places.Building", null)
-                        .WithMany()
-                        .HasForeignKey("BuildingId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Cordon.Platform.People.Household", b =>
-                {
-                    b.HasOne("Cordon.Platform.Places.Flat", null)
-                        .WithMany()
-                        .HasForeignKey("FlatId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Cordon.Platform.People.Resident", b =>
-                {
-                    b.HasOne("Cordon.Platform.Places.Flat", null)
-                        .WithMany()
-                        .HasForeignKey("FlatId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("Cordon.Platform.People.Household", null)
-                        .WithMany()
-                        .HasForeignKey("HouseholdId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Cordon.Features.Testing.PointSampler", b =>
                 {
                     b.HasOne("Cordon.Features.Testing.SamplingPoint", null)
@@ -1210,12 +1256,72 @@ namespace Cordon.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Cordon.Features.Testing.TubeCorrection", b =>
+                {
+                    b.HasOne("Cordon.Features.Testing.Tube", null)
+                        .WithMany()
+                        .HasForeignKey("TubeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Cordon.Platform.Auth.UserScope", b =>
                 {
                     b.HasOne("Cordon.Platform.Auth.CordonUser", null)
                         .WithMany("Scopes")
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cordon.Platform.People.Household", b =>
+                {
+                    b.HasOne("Cordon.Platform.Places.Flat", null)
+                        .WithMany()
+                        .HasForeignKey("FlatId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cordon.Platform.People.Resident", b =>
+                {
+                    b.HasOne("Cordon.Platform.Places.Flat", null)
+                        .WithMany()
+                        .HasForeignKey("FlatId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Cordon.Platform.People.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cordon.Platform.Places.Building", b =>
+                {
+                    b.HasOne("Cordon.Platform.Places.Compound", null)
+                        .WithMany()
+                        .HasForeignKey("CompoundId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cordon.Platform.Places.Compound", b =>
+                {
+                    b.HasOne("Cordon.Platform.Places.Neighborhood", null)
+                        .WithMany()
+                        .HasForeignKey("NeighborhoodId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cordon.Platform.Places.Flat", b =>
+                {
+                    b.HasOne("Cordon.Platform.Places.Building", null)
+                        .WithMany()
+                        .HasForeignKey("BuildingId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

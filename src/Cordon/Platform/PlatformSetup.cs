@@ -51,6 +51,7 @@ public static class PlatformSetup
         services.AddSingleton<AccessCache>();
         services.AddScoped<SignInService>();
         services.AddSingleton<LocalTime>();
+        services.AddSingleton<People.PeopleChanges>();
         services.AddScoped<IStartupTask, EnsureRoles>();
 
         AddIdentity(services, options);
@@ -194,7 +195,11 @@ public static class PlatformSetup
                 o.Conventions.AllowAnonymousToPage("/Setup/Index");
                 o.Conventions.AllowAnonymousToPage("/Error");
             })
-            .AddMvcOptions(o => LocalizedBinding.Configure(o.ModelBindingMessageProvider))
+            .AddMvcOptions(o =>
+            {
+                LocalizedBinding.Configure(o.ModelBindingMessageProvider);
+                o.Filters.Add<RequiresFilter>();
+            })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(Catalog)));
 

@@ -52,12 +52,9 @@ public sealed class IndexModel(CordonDb db, Caller caller, Catalog catalog, Loca
         await LoadAsync(cancellationToken);
     }
 
+    [Requires(Permission.ManageTesting)]
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (!caller.Can(Permission.ManageTesting))
-        {
-            return Forbid();
-        }
 
         var request = new RoundRequest(Name, null, CompoundIds, null, PoolSize,
             StartsAt is { } s ? time.ToUtc(s) : null, EndsAt is { } e ? time.ToUtc(e) : null, Rule, SeriesId);
@@ -69,6 +66,7 @@ public sealed class IndexModel(CordonDb db, Caller caller, Catalog catalog, Loca
             return Page();
         }
 
+        await db.SaveChangesAsync(cancellationToken);
         return Redirect($"/Testing/Rounds/{round!.Id}");
     }
 

@@ -11,10 +11,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Cordon.Features.Testing;
 
 /// <summary>Upload the lab's results file; see what changed, what is unknown, which pools are positive.</summary>
-[Authorize(Policy = "perm:" + nameof(Permission.ManageTesting))]
+[Authorize(Policy = "perm:" + nameof(Permission.ReportResults))]
 [RequestSizeLimit(SpreadsheetReader.MaxFileBytes * 3)]
 [RequestFormLimits(MultipartBodyLengthLimit = SpreadsheetReader.MaxFileBytes * 3)]
-public sealed class LabModel(CordonDb db, SamplingCache cache, Catalog catalog, LocalTime localTime, TimeProvider clock) : PageModel
+public sealed class LabModel(CordonDb db, Caller caller, SamplingCache cache, Catalog catalog, LocalTime localTime, TimeProvider clock) : PageModel
 {
     [BindProperty]
     public IFormFile? Upload { get; set; }
@@ -39,7 +39,7 @@ public sealed class LabModel(CordonDb db, SamplingCache cache, Catalog catalog, 
         {
             await using var stream = Upload.OpenReadStream();
             var items = LabResults.Read(stream, Upload.FileName);
-            Report = await LabResults.ApplyAsync(db, cache, catalog, localTime, items, clock.GetUtcNow().UtcDateTime, cancellationToken);
+            Report = await LabResults.ApplyAsync(db, caller, cache, catalog, localTime, items, clock.GetUtcNow().UtcDateTime, cancellationToken);
         }
         catch (SpreadsheetException e)
         {

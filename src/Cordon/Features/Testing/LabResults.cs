@@ -1,4 +1,5 @@
 using Cordon.Platform.Audit;
+using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
 using Cordon.Platform.Files;
 using Cordon.Platform.Localization;
@@ -8,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Cordon.Features.Testing;
 
-public sealed record LabResultItem(string? TubeCode, string? Result, DateTime? ReportedAt)
+public sealed record LabResultItem(string? TubeCode, string? Result, DateTime? ReportedAt, string? Reason = null)
 {
     /// <summary>The row the spreadsheet program shows, for items read from a file; an API item is its position in the array.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -25,7 +26,10 @@ public sealed record LabProblem(int Row, string? TubeCode, string Code, string? 
     }
 }
 
-public sealed record LabReport(int Applied, int Unchanged, IReadOnlyList<string> UnknownTubes, IReadOnlyList<LabProblem> Invalid, int PositivePools, int PositiveSingles);
+/// <summary>What a lab's results did: applied, unchanged, corrections (and how many wait for a commander), unknown tubes, unusable rows.</summary>
+public sealed record LabReport(
+    int Applied, int Unchanged, IReadOnlyList<string> UnknownTubes, IReadOnlyList<LabProblem> Invalid, int PositivePools, int PositiveSingles,
+    int Corrections = 0, int AwaitingConfirmation = 0, IReadOnlyList<Guid>? RecallRounds = null);
 
 /// <summary>
 /// Lab results per tube, from the lab's file or its system. Sending the same results again changes
@@ -42,15 +46,27 @@ public static class LabResults
         _ => null,
     };
 
-    public static async Task<LabReport> ApplyAsync(CordonDb db, SamplingCache cache, Catalog catalog, LocalTime localTime, IReadOnlyList<LabResultItem> items, DateTime now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies results to sealed tubes. A first result is applied; a changed result is a correction that needs a
+    /// reason and is audited; a correction away from positive waits for a commander (<see cref="TubeCorrection"/>).
+    /// A malformed row (a <c>null</c>, no tube, no result) is reported with its row and changes nothing.
+    /// </summary>
+    public static async Task<LabReport> ApplyAsync(
+        CordonDb db, Caller caller, SamplingCache cache, Catalog catalog, LocalTime localTime, IReadOnlyList<LabResultItem?> items, DateTime now, CancellationToken cancellationToken)
     {
         var invalid = new List<LabProblem>();
-        var parsed = new List<(int Row, string Code, TubeResult Result, DateTime At)>();
+        var parsed = new List<(int Row, string Code, TubeResult Result, DateTime At, string? Reason)>();
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
+            if (item is null)
+            {
+                invalid.Add(LabProblem.Of(catalog, i + 1, null, TestingErrors.ItemInvalid, null));
+                continue;
+            }
+
             var code = item.TubeCode?.Trim().ToUpperInvariant() ?? "";
-            if (code.Length == 0)
+            if (code.Length is 0 or > SampleCommand.MaxCode)
             {
                 invalid.Add(LabProblem.Of(catalog, item.Row ?? i + 1, item.TubeCode, TestingErrors.TubeCodeInvalid, item.TubeCode));
                 continue;
@@ -63,7 +79,7 @@ public static class LabResults
             }
 
             // A time without an offset is the sub-district's local time, as labs write it.
-            parsed.Add((i + 1, code, result, item.ReportedAt is { Kind: DateTimeKind.Unspecified } local ? localTime.ToUtc(local) : item.ReportedAt?.ToUniversalTime() ?? now));
+            parsed.Add((item.Row ?? i + 1, code, result, item.ReportedAt is { Kind: DateTimeKind.Unspecified } local ? localTime.ToUtc(local) : item.ReportedAt?.ToUniversalTime() ?? now, item.Reason));
         }
 
         var codes = parsed.Select(p => p.Code).Distinct().ToList();
@@ -76,10 +92,13 @@ public static class LabResults
             }
         }
 
+        var tubeIds = tubes.Values.Select(t => t.Id).ToList();
+        var pending = (await db.TubeCorrections.AsNoTracking().Where(c => c.Status == CorrectionStatus.Pending && tubeIds.Contains(c.TubeId)).ToListAsync(cancellationToken))
+            .ToLookup(c => c.TubeId);
         var unknown = new List<string>();
-        int applied = 0, unchanged = 0, pools = 0, singles = 0;
+        int applied = 0, unchanged = 0, pools = 0, singles = 0, corrections = 0, awaiting = 0;
         var rounds = new Dictionary<Guid, TestingRound>();
-        foreach (var (_, code, result, at) in parsed)
+        foreach (var (row, code, result, at, reasonText) in parsed)
         {
             if (!tubes.TryGetValue(code, out var tube))
             {
@@ -87,17 +106,64 @@ public static class LabResults
                 continue;
             }
 
-            if (tube.Result == result)
+            if (tube.SealedAt is null)
+            {
+                // A person added to an open tube later would inherit its result: results attach to sealed tubes only.
+                invalid.Add(LabProblem.Of(catalog, row, code, TestingErrors.TubeNotSealed, result.ToString()));
+                continue;
+            }
+
+            if (tube.Result == result || pending[tube.Id].Any(c => c.To == result))
             {
                 unchanged++;
                 continue;
             }
 
-            db.Audit(AuditAction.Update, nameof(Tube), tube.Id.ToString(), null, new Dictionary<string, string?[]>
+            if (tube.Result != TubeResult.Pending)
             {
-                ["Tube"] = [null, tube.Code],
-                ["Result"] = [tube.Result.ToString(), result.ToString()],
-            });
+                var (reason, words) = Reasons.Check(reasonText);
+                if (!words)
+                {
+                    invalid.Add(LabProblem.Of(catalog, row, code, TestingErrors.CorrectionReasonMissing, result.ToString()));
+                    continue;
+                }
+
+                var waits = TubeCorrection.NeedsConfirmation(tube.Result, result);
+                db.TubeCorrections.Add(new TubeCorrection
+                {
+                    SubdistrictId = tube.SubdistrictId,
+                    TubeId = tube.Id,
+                    RoundId = tube.RoundId,
+                    TubeCode = tube.Code,
+                    From = tube.Result,
+                    To = result,
+                    Reason = reason,
+                    RequestedBy = caller.UserName,
+                    RequestedAt = now,
+                    Status = waits ? CorrectionStatus.Pending : CorrectionStatus.Applied,
+                });
+                corrections++;
+                if (waits)
+                {
+                    awaiting++;
+                    continue;
+                }
+
+                db.Audit(AuditAction.Update, nameof(Tube), tube.Id.ToString(), reason, new Dictionary<string, string?[]>
+                {
+                    ["Tube"] = [null, tube.Code],
+                    ["Result"] = [tube.Result.ToString(), result.ToString()],
+                });
+            }
+            else
+            {
+                db.Audit(AuditAction.Update, nameof(Tube), tube.Id.ToString(), null, new Dictionary<string, string?[]>
+                {
+                    ["Tube"] = [null, tube.Code],
+                    ["Result"] = [tube.Result.ToString(), result.ToString()],
+                });
+            }
+
             tube.Result = result;
             tube.ResultAt = at;
             applied++;
@@ -112,12 +178,7 @@ public static class LabResults
                 if (!rounds.ContainsKey(tube.RoundId))
                 {
                     var round = await db.TestingRounds.SingleAsync(r => r.Id == tube.RoundId, cancellationToken);
-                    if (round.RecallOf is null)
-                    {
-                        await Recalls.EnsureRecallRoundAsync(db, round, now, cancellationToken);
-                    }
-
-                    rounds[tube.RoundId] = round;
+                    rounds[tube.RoundId] = round.RecallOf is null ? await Recalls.EnsureRecallRoundAsync(db, round, now, cancellationToken) : round;
                 }
             }
             else
@@ -141,7 +202,8 @@ public static class LabResults
             }
         }
 
-        return new LabReport(applied, unchanged, unknown, invalid, pools, singles);
+        return new LabReport(applied, unchanged, unknown, [.. invalid.OrderBy(p => p.Row)], pools, singles, corrections, awaiting,
+            [.. rounds.Values.Where(r => r.RecallOf is not null).Select(r => r.RecallOf!.Value).Distinct()]);
     }
 
     /// <summary>Reads a lab's CSV or xlsx: columns for the tube code, the result and (optionally) the report time.</summary>

@@ -95,6 +95,27 @@ public sealed class TestingRound : ITenantOwned, IAudited
         return null;
     }
 
+    /// <summary>How long after closing a commander may still reopen a round (a round closed by mistake at 3 a.m.).</summary>
+    public static readonly TimeSpan ReopenWindow = TimeSpan.FromHours(24);
+
+    /// <summary>Reopens a round closed less than <see cref="ReopenWindow"/> ago; the caller records the reason.</summary>
+    public Web.Error? Reopen(DateTime now)
+    {
+        if (Status != RoundStatus.Closed)
+        {
+            return TestingErrors.RoundNotClosed;
+        }
+
+        if (ClosedAt is { } closed && now - closed > ReopenWindow)
+        {
+            return TestingErrors.ReopenTooLate;
+        }
+
+        Status = RoundStatus.Open;
+        ClosedAt = null;
+        return null;
+    }
+
     /// <summary>Closes a round: no more samples; lab results still arrive.</summary>
     public Web.Error? Close(DateTime now)
     {
@@ -295,4 +316,71 @@ public sealed class PositiveCase : ITenantOwned, IAudited
     public Guid TubeId { get; set; }
 
     public DateTime DetectedAt { get; set; }
+}
+
+public enum CorrectionStatus
+{
+    /// <summary>Away from positive: waits for a commander; until then the tube stays positive and its people recalled.</summary>
+    Pending,
+
+    /// <summary>Applied to the tube (at once, or when a commander confirmed it).</summary>
+    Applied,
+
+    /// <summary>A commander kept the earlier result.</summary>
+    Rejected,
+}
+
+/// <summary>
+/// 结果更正: a result changed after it was reported, with who, when and why. A correction away from positive keeps the
+/// recall until a commander confirms it, so a wrong or malicious "negative" cannot send ten people off the list.
+/// </summary>
+public sealed class TubeCorrection : ITenantOwned, IAudited
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid SubdistrictId { get; set; }
+
+    public Guid TubeId { get; set; }
+
+    public Guid RoundId { get; set; }
+
+    public string TubeCode { get; set; } = "";
+
+    public TubeResult From { get; set; }
+
+    public TubeResult To { get; set; }
+
+    public string Reason { get; set; } = "";
+
+    public string RequestedBy { get; set; } = "";
+
+    public DateTime RequestedAt { get; set; }
+
+    public CorrectionStatus Status { get; set; }
+
+    public string? DecidedBy { get; set; }
+
+    public DateTime? DecidedAt { get; set; }
+
+    public static bool NeedsConfirmation(TubeResult from, TubeResult to) => from == TubeResult.Positive && to != TubeResult.Positive;
+
+    /// <summary>A commander's decision on a pending correction: applied to the tube, or the earlier result kept.</summary>
+    public Web.Error? Decide(Tube tube, bool confirm, string by, DateTime now)
+    {
+        if (Status != CorrectionStatus.Pending || tube.Id != TubeId)
+        {
+            return TestingErrors.CorrectionNotFound;
+        }
+
+        Status = confirm ? CorrectionStatus.Applied : CorrectionStatus.Rejected;
+        DecidedBy = by;
+        DecidedAt = now;
+        if (confirm)
+        {
+            tube.Result = To;
+            tube.ResultAt = now;
+        }
+
+        return null;
+    }
 }

@@ -14,7 +14,8 @@ internal sealed class TestingMap :
     IEntityTypeConfiguration<SampleRecord>,
     IEntityTypeConfiguration<Visitor>,
     IEntityTypeConfiguration<Exemption>,
-    IEntityTypeConfiguration<PositiveCase>
+    IEntityTypeConfiguration<PositiveCase>,
+    IEntityTypeConfiguration<TubeCorrection>
 {
     public void Configure(EntityTypeBuilder<TestingRound> b)
     {
@@ -104,5 +105,20 @@ internal sealed class TestingMap :
         b.ToTable("PositiveCases");
         b.HasIndex(c => new { c.SubdistrictId, c.ResidentId });
         b.HasIndex(c => c.TubeId).IsUnique();
+    }
+
+    public void Configure(EntityTypeBuilder<TubeCorrection> b)
+    {
+        b.ToTable("TubeCorrections");
+        b.Property(c => c.TubeCode).HasMaxLength(32);
+        b.Property(c => c.From).HasConversion<string>().HasMaxLength(12);
+        b.Property(c => c.To).HasConversion<string>().HasMaxLength(12);
+        b.Property(c => c.Reason).HasMaxLength(300);
+        b.Property(c => c.RequestedBy).HasMaxLength(128);
+        b.Property(c => c.DecidedBy).HasMaxLength(128);
+        b.Property(c => c.Status).HasConversion<string>().HasMaxLength(12);
+        b.HasIndex(c => new { c.SubdistrictId, c.Status, c.RequestedAt });
+        b.HasIndex(c => new { c.SubdistrictId, c.TubeId });
+        b.HasOne<Tube>().WithMany().HasForeignKey(c => c.TubeId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -15,7 +15,7 @@ public sealed class RecallMember
 
 /// <summary>
 /// 复核: a positive pooled tube calls back every person in it for a single-tube retest at home.
-/// Until a negative single tube clears them, they are sampled only in single tubes.
+/// Until a negative single tube clears them, they are sampled only in single tubes (<see cref="SingleTube"/>).
 /// </summary>
 public static class Recalls
 {
@@ -27,27 +27,6 @@ public static class Recalls
             TubeCode = t.Code,
             ResultAt = t.ResultAt,
         });
-
-    public static async Task<bool> NeedsSingleTubeAsync(CordonDb db, Guid residentId, CancellationToken cancellationToken)
-    {
-        if (await db.PositiveCases.AnyAsync(c => c.ResidentId == residentId, cancellationToken))
-        {
-            return true;
-        }
-
-        var lastPositivePool = await db.SampleRecords.Where(r => r.ResidentId == residentId)
-            .Join(db.Tubes.Where(t => t.Result == TubeResult.Positive && t.Capacity > 1), r => r.TubeId, t => t.Id, (r, t) => (DateTime?)r.TakenAt)
-            .MaxAsync(cancellationToken);
-        if (lastPositivePool is null)
-        {
-            return false;
-        }
-
-        var cleared = await db.SampleRecords.Where(r => r.ResidentId == residentId && r.TakenAt > lastPositivePool)
-            .Join(db.Tubes.Where(t => t.Capacity == 1 && t.Result == TubeResult.Negative), r => r.TubeId, t => t.Id, (r, _) => r.Id)
-            .AnyAsync(cancellationToken);
-        return !cleared;
-    }
 
     /// <summary>The recall round of a round, made when its first positive pool is reported.</summary>
     public static async Task<TestingRound> EnsureRecallRoundAsync(CordonDb db, TestingRound round, DateTime now, CancellationToken cancellationToken)

@@ -24,6 +24,25 @@ public sealed record SampleCommand(
     string? DeviceId = null,
     long? DeviceSequence = null)
 {
+    public const int MaxCode = 32;
+    public const int MaxReason = 200;
+    public const int MaxDevice = 64;
+
+    /// <summary>
+    /// A malformed write, refused alone before it reaches the shared writer: a field longer than any real one.
+    /// (Missing or unknown values are the writer's refusals, with their own codes.)
+    /// </summary>
+    public (Error Error, object?[] Args)? Malformed() =>
+        (SamplingCode?.Length ?? 0) > MaxCode ? (TestingErrors.FieldTooLong, ["samplingCode", MaxCode])
+        : (DocumentNumber?.Length ?? 0) > MaxCode ? (TestingErrors.FieldTooLong, ["documentNumber", MaxCode])
+        : (TubeCode?.Length ?? 0) > MaxCode ? (TestingErrors.FieldTooLong, ["tubeCode", MaxCode])
+        : (OutOfScopeReason?.Length ?? 0) > MaxReason ? (TestingErrors.FieldTooLong, ["outOfScopeReason", MaxReason])
+        : (DeviceId?.Length ?? 0) > MaxDevice ? (TestingErrors.FieldTooLong, ["deviceId", MaxDevice])
+        : null;
+
+    /// <summary>The write as the conflict inbox keeps it: without the typed ID number (docs/decisions/009).</summary>
+    public SampleCommand WithoutNumber() => this with { DocumentNumber = null };
+
     /// <summary>What makes two sends "the same write": everything the sampler decided, nothing the server adds.</summary>
     public string ContentHash()
     {
@@ -35,10 +54,18 @@ public sealed record SampleCommand(
     }
 }
 
-/// <summary>Who registers: captured from the request, since the write happens later on the writer's thread.</summary>
-public sealed record Sampler(Guid SubdistrictId, string UserId, string UserName, bool SeesNames)
+/// <summary>
+/// Who registers: captured from the request, since the write happens later on the writer's thread. A sampler sees
+/// a person's full name only when their role sees residents and the person lives in their jurisdiction.
+/// </summary>
+public sealed record Sampler(Guid SubdistrictId, string UserId, string UserName, bool SeesNames, bool WholeSubdistrict, IReadOnlyList<Guid> Neighborhoods, IReadOnlyList<Guid> Compounds)
 {
-    public static Sampler Of(Caller caller) => new(caller.SubdistrictId, caller.UserId ?? "", caller.UserName, caller.Can(Permission.ViewResidents));
+    public static Sampler Of(Caller caller) => new(
+        caller.SubdistrictId, caller.UserId ?? "", caller.UserName, caller.Can(Permission.ViewResidents), caller.WholeSubdistrict, caller.NeighborhoodIds, caller.CompoundIds);
+
+    public bool SeesNameOf(Person person) => SeesNames && (WholeSubdistrict
+        || (person.NeighborhoodId is { } n && Neighborhoods.Contains(n))
+        || (person.CompoundId is { } c && Compounds.Contains(c)));
 }
 
 /// <summary>A registered sample as the device sees it.</summary>
@@ -59,6 +86,9 @@ public sealed record SampleView(
 /// <summary>201 created, 200 a retry of the same write, or a refusal with its code (and details).</summary>
 public sealed record SampleOutcome(int Status, SampleView? Record, Error? Error = null, object?[]? Args = null, object? Details = null)
 {
+    /// <summary>The resident a refused sample was about, when the sampler's input named someone on the round's list.</summary>
+    public Guid? SubjectId { get; init; }
+
     public static SampleOutcome Refused(Error error, object? details = null, params object?[] args) => new(error.Status, null, error, args, details);
 }
 
@@ -161,7 +191,7 @@ public sealed class SamplingRegistrar(CordonDb db, SamplingCache cache, TimeProv
             var refusal = Check(command, sampler, tenant, rounds, now, out var round, out var person, out var tube, out var reason);
             if (refusal is not null)
             {
-                outcomes[i] = refusal;
+                outcomes[i] = refusal with { SubjectId = person?.ResidentId };
                 continue;
             }
 
@@ -315,20 +345,34 @@ public sealed class SamplingRegistrar(CordonDb db, SamplingCache cache, TimeProv
         var code = SamplingCache.Code(command.SamplingCode);
         var number = IdNumber.Normalize(command.DocumentNumber);
         person = code.Length > 0 ? tenant.ByCode.GetValueOrDefault(code) : number.Length > 0 ? tenant.ByDocument.GetValueOrDefault(number) : null;
+        if (code.Length == 0 && number.Length == 0)
+        {
+            return SampleOutcome.Refused(TestingErrors.PersonMissing);
+        }
+
+        // An ID number is guessable: typed, it answers only "on this round's list" or not, the same for someone
+        // who lives elsewhere and someone who does not exist (docs/decisions/009). A sampling code is a random
+        // slip the person carries, so it may say more.
+        if (code.Length == 0 && (person is null || !InScope(tenant, round, person)))
+        {
+            person = null;
+            return SampleOutcome.Refused(TestingErrors.PersonNotInRound);
+        }
+
         if (person is null)
         {
-            return SampleOutcome.Refused(code.Length == 0 && number.Length == 0 ? TestingErrors.PersonMissing : TestingErrors.PersonNotFound);
+            return SampleOutcome.Refused(TestingErrors.PersonNotFound);
         }
 
         if (!InScope(tenant, round, person))
         {
-            reason = command.OutOfScopeReason?.Trim();
-            if (string.IsNullOrEmpty(reason))
+            reason = Text.Clean(command.OutOfScopeReason);
+            if (reason.Length == 0)
             {
-                return SampleOutcome.Refused(TestingErrors.OutsideScope, new { person.Address });
+                return SampleOutcome.Refused(TestingErrors.OutsideScope);
             }
 
-            reason = reason[..Math.Min(reason.Length, 200)];
+            reason = reason[..Math.Min(reason.Length, SampleCommand.MaxReason)];
         }
 
         if (tenant.Sampled[round.Id].TryGetValue(person.ResidentId ?? person.VisitorId!.Value, out var earlier))
@@ -407,9 +451,10 @@ public sealed class SamplingRegistrar(CordonDb db, SamplingCache cache, TimeProv
         return View(record, person ?? new Person(record.ResidentId, record.VisitorId, "", null, null, null, null, null, ""), tube.Capacity, tube.SealedAt is not null, sampler);
     }
 
+    /// <summary>The masked name (the full one within the sampler's jurisdiction); the flat only of people on the round's list.</summary>
     private static SampleView View(SampleRecord record, Person person, int capacity, bool sealedTube, Sampler sampler) => new(
         record.Id, record.RoundId, record.ResidentId, record.VisitorId,
-        sampler.SeesNames ? person.Name : Names.Mask(person.Name), person.Address,
+        sampler.SeesNameOf(person) ? person.Name : Names.Mask(person.Name), record.OutOfScopeReason is null ? person.Address : "",
         record.TubeCode, record.Position, capacity, sealedTube, record.TakenAt, record.RecordedAt);
 
     internal static class Facts

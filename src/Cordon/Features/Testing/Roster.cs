@@ -25,7 +25,7 @@ public static class Roster
 {
     public static readonly int[] PoolSizes = [1, 5, 10, 20];
 
-    /// <summary>Validates and creates a planned round; places outside the caller's jurisdiction are not found.</summary>
+    /// <summary>Validates and adds a planned round (the caller saves); places outside the caller's jurisdiction are not found.</summary>
     public static async Task<(TestingRound? Round, Error? Error)> CreateAsync(CordonDb db, Caller caller, RoundRequest request, DateTime now, CancellationToken cancellationToken)
     {
         var name = request.Name?.Trim() ?? "";
@@ -79,7 +79,6 @@ public static class Roster
         db.RoundScopes.AddRange(neighborhoods.Select(n => new RoundScope { SubdistrictId = round.SubdistrictId, RoundId = round.Id, NeighborhoodId = n }));
         db.RoundScopes.AddRange(compounds.Select(c => new RoundScope { SubdistrictId = round.SubdistrictId, RoundId = round.Id, CompoundId = c }));
         db.RoundScopes.AddRange(buildings.Select(b => new RoundScope { SubdistrictId = round.SubdistrictId, RoundId = round.Id, BuildingId = b }));
-        await db.SaveChangesAsync(cancellationToken);
         return (round, null);
     }
 

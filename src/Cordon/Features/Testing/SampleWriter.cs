@@ -52,39 +52,47 @@ public sealed class SampleWriter(IServiceScopeFactory scopes, IOptions<SamplingO
 
     private async Task WriteAsync(List<Pending> batch, CancellationToken cancellationToken)
     {
+        SampleOutcome[]? outcomes;
         try
         {
-            var outcomes = await RunAsync(batch, cancellationToken);
-            if (outcomes is null)
-            {
-                // Another node (or a concurrent writer) took a place first: one by one, each with retries.
-                foreach (var pending in batch)
-                {
-                    try
-                    {
-                        pending.Done.TrySetResult(await OneAsync(pending, cancellationToken));
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        pending.Done.TrySetException(e);
-                    }
-                }
-
-                return;
-            }
-
-            for (var i = 0; i < batch.Count; i++)
-            {
-                batch[i].Done.TrySetResult(outcomes[i]);
-            }
+            outcomes = await RunAsync(batch, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && batch.Count > 1)
+        {
+            // Nothing was committed. One caller's write must never fail another's: each sample again on its own,
+            // so only the one that cannot be registered fails.
+            logger.LogWarning(e, "A batch of {Count} samples failed; registering them one by one", batch.Count);
+            outcomes = null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogError(e, "Registering {Count} samples failed; nothing was committed", batch.Count);
+            logger.LogError(e, "Registering a sample failed; nothing was committed");
+            batch[0].Done.TrySetException(e);
+            return;
+        }
+
+        if (outcomes is null)
+        {
+            // A race with another node (or the failure above): one by one, each with retries.
             foreach (var pending in batch)
             {
-                pending.Done.TrySetException(e);
+                try
+                {
+                    pending.Done.TrySetResult(await OneAsync(pending, cancellationToken));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Registering a sample failed; nothing was committed");
+                    pending.Done.TrySetException(e);
+                }
             }
+
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Done.TrySetResult(outcomes[i]);
         }
     }
 

@@ -15,7 +15,7 @@ namespace Cordon.Features.Testing;
 /// (client id; round + person; tube + position; tube code), the batch is rolled back, the cache
 /// dropped, and the samples are registered again one by one from fresh reads.
 /// </summary>
-public sealed class SamplingCache
+public sealed class SamplingCache(PeopleChanges people)
 {
     private readonly ConcurrentDictionary<Guid, Tenant> _tenants = new();
 
@@ -31,7 +31,7 @@ public sealed class SamplingCache
         }
     }
 
-    internal Tenant For(Guid subdistrictId) => _tenants.GetOrAdd(subdistrictId, id => new Tenant(id));
+    internal Tenant For(Guid subdistrictId) => _tenants.GetOrAdd(subdistrictId, id => new Tenant(id, people));
 
     internal sealed record Earlier(DateTime TakenAt, string SamplerName, string TubeCode, Guid? PointId);
 
@@ -50,8 +50,10 @@ public sealed class SamplingCache
         public bool Sealed { get; set; }
     }
 
-    internal sealed class Tenant(Guid id)
+    internal sealed class Tenant(Guid id, PeopleChanges people)
     {
+        private readonly Dictionary<Guid, (string Code, string? Document)> _byId = [];
+
         private bool _peopleLoaded;
         private bool _singleLoaded;
 
@@ -100,7 +102,29 @@ public sealed class SamplingCache
                     Add(row);
                 }
 
+                people.Take(Id);
                 _peopleLoaded = true;
+            }
+            else if (people.Take(Id) is { Count: > 0 } changed)
+            {
+                // Residents edited since (moved out, a new sampling code, a corrected ID number): just those again.
+                foreach (var resident in changed.Distinct())
+                {
+                    if (_byId.Remove(resident, out var old))
+                    {
+                        ByCode.Remove(old.Code);
+                        if (old.Document is { } document && ByDocument.TryGetValue(document, out var holder) && holder.ResidentId == resident)
+                        {
+                            ByDocument.Remove(document);
+                        }
+                    }
+                }
+
+                var ids = changed.Distinct().ToList();
+                foreach (var row in await SamplingRegistrar.Facts.Rows(db, db.Residents.IgnoreQueryFilters().Where(r => r.SubdistrictId == Id && ids.Contains(r.Id))).ToListAsync(cancellationToken))
+                {
+                    Add(row);
+                }
             }
 
             var unknownCodes = commands.Select(c => Code(c.SamplingCode)).Where(c => c.Length > 0 && !ByCode.ContainsKey(c)).Distinct().ToList();
@@ -168,25 +192,7 @@ public sealed class SamplingCache
 
             if (!_singleLoaded)
             {
-                SingleRequired.UnionWith(await db.PositiveCases.Select(c => c.ResidentId).ToListAsync(cancellationToken));
-                var pools = await db.SampleRecords.Where(r => r.ResidentId != null)
-                    .Join(db.Tubes.Where(t => t.Result == TubeResult.Positive && t.Capacity > 1), r => r.TubeId, t => t.Id, (r, _) => new { r.ResidentId, r.TakenAt })
-                    .ToListAsync(cancellationToken);
-                if (pools.Count > 0)
-                {
-                    var cleared = await db.SampleRecords.Where(r => r.ResidentId != null)
-                        .Join(db.Tubes.Where(t => t.Result == TubeResult.Negative && t.Capacity == 1), r => r.TubeId, t => t.Id, (r, _) => new { r.ResidentId, r.TakenAt })
-                        .ToListAsync(cancellationToken);
-                    var clearedAt = cleared.GroupBy(c => c.ResidentId!.Value).ToDictionary(g => g.Key, g => g.Max(c => c.TakenAt));
-                    foreach (var pool in pools.GroupBy(p => p.ResidentId!.Value))
-                    {
-                        if (!clearedAt.TryGetValue(pool.Key, out var at) || at <= pool.Max(p => p.TakenAt))
-                        {
-                            SingleRequired.Add(pool.Key);
-                        }
-                    }
-                }
-
+                SingleRequired.UnionWith(await SingleTube.RequiredAsync(db, null, cancellationToken));
                 _singleLoaded = true;
             }
         }
@@ -195,6 +201,7 @@ public sealed class SamplingCache
         {
             var person = row.ToPerson();
             ByCode[row.SamplingCode] = person;
+            _byId[row.Id] = (row.SamplingCode, row.DocumentNumber);
             if (row.DocumentNumber is { } number)
             {
                 ByDocument.TryAdd(number, person);

@@ -29,6 +29,6 @@ public static class TestingDb
 
         public DbSet<PositiveCase> PositiveCases => db.Set<PositiveCase>();
 
-        public DbSet<SyncConflict> SyncConflicts => db.Set<SyncConflict>();
+        public DbSet<TubeCorrection> TubeCorrections => db.Set<TubeCorrection>();
     }
 }

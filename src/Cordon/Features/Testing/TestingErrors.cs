@@ -9,6 +9,16 @@ public static class TestingErrors
     public static readonly Error RoundNotOpen = new("round_not_open");
     public static readonly Error RoundClosed = new("round_closed");
     public static readonly Error RoundAlreadyOpen = new("round_already_open");
+    public static readonly Error RoundNotClosed = new("round_not_closed");
+    public static readonly Error ReopenTooLate = new("reopen_too_late");
+    public static readonly Error ReasonMissing = new("reason_missing");
+    public static readonly Error PersonNotInRound = new("person_not_in_round");
+    public static readonly Error VisitorCompoundOutsideRound = new("visitor_compound_outside_round");
+    public static readonly Error ItemInvalid = new("item_invalid", StatusCodes.Status400BadRequest);
+    public static readonly Error FieldTooLong = new("field_too_long", StatusCodes.Status400BadRequest);
+    public static readonly Error TubeNotSealed = new("tube_not_sealed");
+    public static readonly Error CorrectionReasonMissing = new("correction_reason_missing");
+    public static readonly Error CorrectionNotFound = new("correction_not_found", StatusCodes.Status404NotFound);
     public static readonly Error PoolSizeInvalid = new("pool_size_invalid");
     public static readonly Error ScopeEmpty = new("scope_empty");
     public static readonly Error WindowInvalid = new("window_invalid");

@@ -17,13 +17,18 @@ public static class TestingFeature
         builder.Services.AddSingleton<SamplingCache>();
         builder.Services.AddHostedService(s => s.GetRequiredService<SampleWriter>());
         builder.Services.AddScoped<IHomeTile, TestingTile>();
+        builder.Services.AddScoped<Platform.Offline.IConflictResolver, SamplingConflicts>();
+        builder.Services.AddNavItem("nav.lab", "/Testing/Lab", Permission.ReportResults, 31);
         builder.Services.AddSingleton<IResidentSection>(new TestingHistorySection());
         return builder;
     }
 
     public static WebApplication MapTesting(this WebApplication app)
     {
-        app.MapTestingApi();
+        app.MapRoundsApi();
+        app.MapSamplingApi();
+        app.MapCoverageApi();
+        app.MapLabApi();
         return app;
     }
 

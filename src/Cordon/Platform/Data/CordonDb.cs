@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using System.Text.Json;
 using Cordon.Platform.Audit;
 using Cordon.Platform.Auth;
+using Cordon.Platform.People;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -12,7 +13,7 @@ namespace Cordon.Platform.Data;
 /// The one database of Cordon. Each feature adds its tables in a partial class in its own folder.
 /// Every query of personal data is filtered by the caller's jurisdiction here, in the WHERE clause.
 /// </summary>
-public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller caller, TimeProvider clock)
+public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller caller, TimeProvider clock, PeopleChanges people)
     : IdentityDbContext<CordonUser>(options)
 {
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
@@ -114,11 +115,26 @@ public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         throw new NotSupportedException("Use SaveChangesAsync: every write is audited asynchronously.");
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         WriteAuditEntries();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var residents = ChangeTracker.Entries<Resident>()
+            .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .Select(e => (e.Entity.SubdistrictId, e.Entity.Id)).ToList();
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        foreach (var tenant in residents.GroupBy(r => r.SubdistrictId))
+        {
+            people.Changed(tenant.Key, tenant.Select(r => r.Id));
+        }
+
+        return saved;
     }
+
+    /// <summary>
+    /// Why the changes of this unit of work are made (a correction, a reopened round): written as the reason of
+    /// each audit line the next save writes for them.
+    /// </summary>
+    public string? ChangeReason { get; set; }
 
     /// <summary>Adds an audit line to this unit of work; it is stored with the next save.</summary>
     public AuditEntry Audit(string action, string? entityType = null, string? entityId = null, string? reason = null, object? details = null)
@@ -182,7 +198,8 @@ public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller 
                     _ => AuditAction.Update,
                 },
                 entry.Metadata.ClrType.Name,
-                audited.Id.ToString());
+                audited.Id.ToString(),
+                ChangeReason);
             line.Changes = JsonSerializer.Serialize(changes, AuditJson);
             line.SubdistrictId = entry.Entity switch
             {

@@ -14,3 +14,11 @@ public static class Navigation
     public static IEnumerable<NavItem> Visible(IEnumerable<NavItem> items, Caller caller) =>
         items.Where(i => i.Permission is not { } p || caller.Can(p)).OrderBy(i => i.Order);
 }
+
+/// <summary>A count a feature shows beside its menu entry (e.g. open sync conflicts), for callers who see the entry.</summary>
+public interface INavBadge
+{
+    string Path { get; }
+
+    Task<int> CountAsync(CancellationToken cancellationToken);
+}

@@ -181,6 +181,7 @@ public sealed class LabAndRecallTests(DemoApp app)
         var codes = await Sampling.CodesAsync(app, Compound, 40);
         var tube = Sampling.Tube();
         await Sampling.RegisterAsync(sampler, round, codes[^1], tube);
+        (await sampler.PostAsync($"/api/v1/sampling/tubes/{tube}/seal", null)).EnsureSuccessStatusCode();
         var csv = System.Text.Encoding.UTF8.GetBytes($"检测机构,某实验室\n管码,结果,报告时间\n{tube},阴性,2022-03-07 20:00\nUNKNOWN1,阴性,2022-03-07 20:00\n{tube.ToLowerInvariant()},阴性,2022-03-07 20:00\n,阴性,\n");
         var response = await commander.PostAsync("/api/v1/lab/results/file", Cordon.Tests.Features.Ledger.ImportTests.File(csv, "lab.csv"));
         var report = await response.Content.ReadFromJsonAsync<JsonElement>();

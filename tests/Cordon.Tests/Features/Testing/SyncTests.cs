@@ -93,14 +93,16 @@ public sealed class SyncTests(DemoApp app)
         Assert.Equal(422, results![1].GetProperty("status").GetInt32());
 
         var pages = await app.PagesAsync("commander");
-        var page = await pages.PageAsync("/Testing/Conflicts");
-        Assert.Contains(codes[1], page.Body!.TextContent, StringComparison.Ordinal);
-        var resolved = await pages.SubmitAsync("/Testing/Conflicts",
-            new() { ["id"] = batch[1].id.ToString(), ["tubeCode"] = Sampling.Tube() }, $"form[action*='handler=Resolve']:has(input[value='{batch[1].id}'])");
+        var page = await pages.PageAsync("/Conflicts");
+        var name = await app.DbAsync(db => db.Residents.Where(r => r.SamplingCode == codes[1]).Select(r => r.Name).SingleAsync());
+        Assert.Contains(name, page.Body!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("重新登记", page.Body!.TextContent, StringComparison.Ordinal);
+        var resolved = await pages.SubmitAsync("/Conflicts",
+            new() { ["id"] = batch[1].id.ToString(), ["correction"] = Sampling.Tube() }, $"form[action*='handler=Retry']:has(input[value='{batch[1].id}'])");
         Assert.Equal(HttpStatusCode.Redirect, resolved.StatusCode);
         Assert.Equal(2, await app.DbAsync(db => db.SampleRecords.CountAsync(r => r.RoundId == round)));
         var conflict = await app.DbAsync(db => db.SyncConflicts.SingleAsync(c => c.Id == batch[1].id));
-        Assert.Equal(Cordon.Features.Testing.ConflictStatus.Resolved, conflict.Status);
+        Assert.Equal(Cordon.Platform.Offline.ConflictStatus.Resolved, conflict.Status);
         Assert.True(await app.DbAsync(db => db.AuditLog.AnyAsync(a => a.EntityType == "SyncConflict" && a.EntityId == conflict.Id.ToString() && a.Action == "update")));
     }
 

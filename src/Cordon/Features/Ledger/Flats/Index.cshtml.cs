@@ -35,12 +35,9 @@ public sealed class IndexModel(CordonDb db, Caller caller, LocalTime time) : Pag
     }
 
     /// <summary>Marks the flat vacant or occupied (a sweep finds flats empty that the ledger thought lived in).</summary>
+    [Requires(Permission.EditLedger)]
     public async Task<IActionResult> OnPostVacancyAsync(Guid id, bool vacant, CancellationToken cancellationToken)
     {
-        if (!caller.Can(Permission.EditLedger))
-        {
-            return Forbid();
-        }
 
         var flat = await db.Flats.SingleOrDefaultAsync(f => f.Id == id, cancellationToken);
         if (flat is null)

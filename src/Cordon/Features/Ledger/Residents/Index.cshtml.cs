@@ -33,12 +33,9 @@ public sealed class IndexModel(CordonDb db, Caller caller, Catalog catalog, Loca
         return await LoadAsync(id, cancellationToken) ? Page() : NotFound();
     }
 
+    [Requires(Permission.RevealPersonalData)]
     public async Task<IActionResult> OnPostRevealAsync(Guid id, string? field, string? reason, [FromServices] IEnumerable<IResidentSection> sections, CancellationToken cancellationToken)
     {
-        if (!caller.Can(Permission.RevealPersonalData))
-        {
-            return Forbid();
-        }
 
         Sections = sections;
         var result = await db.RevealAsync(id, field, reason, cancellationToken);

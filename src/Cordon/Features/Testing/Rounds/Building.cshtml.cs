@@ -10,7 +10,7 @@ namespace Cordon.Features.Testing.Rounds;
 
 /// <summary>The building grid coloured by this round: done, partly missing, missing, exempt.</summary>
 [Authorize(Policy = "perm:" + nameof(Permission.ViewResidents))]
-public sealed class BuildingModel(CordonDb db) : PageModel
+public sealed class BuildingModel(CordonDb db, Caller caller) : PageModel
 {
     public TestingRound Round { get; private set; } = null!;
 
@@ -22,7 +22,7 @@ public sealed class BuildingModel(CordonDb db) : PageModel
 
     public async Task<IActionResult> OnGetAsync(Guid id, Guid buildingId, CancellationToken cancellationToken)
     {
-        var round = await db.TestingRounds.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var round = await RoundsApi.FindAsync(db, caller, id, run: false, tracked: false, cancellationToken);
         if (round is null || await db.GridAsync(buildingId, cancellationToken) is not { } grid)
         {
             return NotFound();

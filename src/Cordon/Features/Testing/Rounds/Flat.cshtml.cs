@@ -29,59 +29,46 @@ public sealed class FlatModel(CordonDb db, Caller caller, Catalog catalog, TimeP
     public async Task<IActionResult> OnGetAsync(Guid id, Guid flatId, CancellationToken cancellationToken) =>
         await LoadAsync(id, flatId, cancellationToken) ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostExemptAsync(Guid id, Guid flatId, Guid residentId, ExemptionKind? kind, string? note, CancellationToken cancellationToken)
+    [Requires(Permission.ManageTesting)]
+    public async Task<IActionResult> OnPostExemptAsync(Guid id, Guid flatId, Guid residentId, ExemptionKind? kind, string? note, string? back, CancellationToken cancellationToken)
     {
-        if (!caller.Can(Permission.ManageTesting))
-        {
-            return Forbid();
-        }
-
-        if (!await LoadAsync(id, flatId, cancellationToken) || People.All(p => p.ResidentId != residentId))
+        if (!await LoadAsync(id, flatId, cancellationToken) || People.All(p => p.ResidentId != residentId) || !await RoundAccess.RunsAsync(db, caller, Round, cancellationToken))
         {
             return NotFound();
         }
 
-        note = note?.Trim() ?? "";
-        if (kind is null || (kind == ExemptionKind.Other && note.Length < 2) || note.Length > 200)
+        if (await Testing.Exemptions.SetAsync(db, caller, Round, residentId, kind, note, clock.GetUtcNow().UtcDateTime, cancellationToken) is { } error)
         {
-            Error = catalog.Message(TestingErrors.ExemptionReasonMissing);
+            Error = catalog.Message(error);
             return Page();
         }
 
-        db.Exemptions.Add(new Exemption
-        {
-            SubdistrictId = Round.SubdistrictId,
-            RoundId = id,
-            ResidentId = residentId,
-            Kind = kind.Value,
-            Note = note,
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
-            CreatedBy = caller.UserName,
-        });
         await db.SaveChangesAsync(cancellationToken);
-        return Redirect($"/Testing/Rounds/{id}/Flats/{flatId}");
+        return Redirect(Back(id, flatId, back));
     }
 
-    public async Task<IActionResult> OnPostUnexemptAsync(Guid id, Guid flatId, Guid residentId, CancellationToken cancellationToken)
+    [Requires(Permission.ManageTesting)]
+    public async Task<IActionResult> OnPostUnexemptAsync(Guid id, Guid flatId, Guid residentId, string? back, CancellationToken cancellationToken)
     {
-        if (!caller.Can(Permission.ManageTesting))
-        {
-            return Forbid();
-        }
-
-        if (!await LoadAsync(id, flatId, cancellationToken) || !Exemptions.ContainsKey(residentId))
+        if (!await LoadAsync(id, flatId, cancellationToken) || !await RoundAccess.RunsAsync(db, caller, Round, cancellationToken)
+            || !await Testing.Exemptions.RemoveAsync(db, id, residentId, cancellationToken))
         {
             return NotFound();
         }
 
-        db.Exemptions.Remove(await db.Exemptions.SingleAsync(e => e.RoundId == id && e.ResidentId == residentId, cancellationToken));
         await db.SaveChangesAsync(cancellationToken);
-        return Redirect($"/Testing/Rounds/{id}/Flats/{flatId}");
+        return Redirect(Back(id, flatId, back));
     }
+
+    /// <summary>Back to the list the exemption was made from (the door-knock list), else to the flat.</summary>
+    private static string Back(Guid id, Guid flatId, string? back) =>
+        back is { } path && path.StartsWith($"/Testing/Rounds/{id}/", StringComparison.Ordinal) && !path.Contains("//", StringComparison.Ordinal) && !path.Contains('\\', StringComparison.Ordinal)
+            ? path
+            : $"/Testing/Rounds/{id}/Flats/{flatId}";
 
     private async Task<bool> LoadAsync(Guid id, Guid flatId, CancellationToken cancellationToken)
     {
-        var round = await db.TestingRounds.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var round = await RoundsApi.FindAsync(db, caller, id, run: false, tracked: false, cancellationToken);
         var flat = await db.Flats.AsNoTracking().Where(f => f.Id == flatId)
             .Join(db.Buildings, f => f.BuildingId, b => b.Id, (f, b) => new { f, b })
             .Join(db.Compounds, x => x.f.CompoundId, c => c.Id, (x, c) => new { x.f, x.b, Compound = c.Name })

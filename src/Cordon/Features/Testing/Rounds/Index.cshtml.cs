@@ -35,18 +35,16 @@ public sealed class IndexModel(CordonDb db, Caller caller, Catalog catalog, Time
     public async Task<IActionResult> OnGetAsync(Guid id, Guid? compoundId, CancellationToken cancellationToken) =>
         await LoadAsync(id, compoundId, cancellationToken) ? Page() : NotFound();
 
+    [Requires(Permission.ManageTesting)]
     public Task<IActionResult> OnPostOpenAsync(Guid id, CancellationToken cancellationToken) => ChangeAsync(id, r => r.Open(clock.GetUtcNow().UtcDateTime), cancellationToken);
 
+    [Requires(Permission.ManageTesting)]
     public Task<IActionResult> OnPostCloseAsync(Guid id, CancellationToken cancellationToken) => ChangeAsync(id, r => r.Close(clock.GetUtcNow().UtcDateTime), cancellationToken);
 
     private async Task<IActionResult> ChangeAsync(Guid id, Func<TestingRound, Error?> change, CancellationToken cancellationToken)
     {
-        if (!caller.Can(Permission.ManageTesting))
-        {
-            return Forbid();
-        }
 
-        var round = await db.TestingRounds.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var round = await RoundsApi.FindAsync(db, caller, id, run: true, tracked: true, cancellationToken);
         if (round is null)
         {
             return NotFound();
@@ -64,7 +62,7 @@ public sealed class IndexModel(CordonDb db, Caller caller, Catalog catalog, Time
 
     private async Task<bool> LoadAsync(Guid id, Guid? compoundId, CancellationToken cancellationToken)
     {
-        var round = await db.TestingRounds.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var round = await RoundsApi.FindAsync(db, caller, id, run: false, tracked: false, cancellationToken);
         if (round is null)
         {
             return false;

@@ -23,7 +23,7 @@ public sealed class MissingModel(CordonDb db, Caller caller) : PageModel
 
     public async Task<IActionResult> OnGetAsync(Guid id, Guid? compoundId, Guid? buildingId, bool home, CancellationToken cancellationToken)
     {
-        var round = await db.TestingRounds.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var round = await RoundsApi.FindAsync(db, caller, id, run: false, tracked: false, cancellationToken);
         if (round is null)
         {
             return NotFound();

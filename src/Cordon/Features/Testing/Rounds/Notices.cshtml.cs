@@ -15,7 +15,7 @@ namespace Cordon.Features.Testing.Rounds;
 /// English whatever the screen's language: residents of every origin read the same notice.
 /// </summary>
 [Authorize(Policy = "perm:" + nameof(Permission.ManageTesting))]
-public sealed class NoticesModel(CordonDb db, Catalog catalog, LocalTime time, TimeProvider clock) : PageModel
+public sealed class NoticesModel(CordonDb db, Caller caller, Catalog catalog, LocalTime time, TimeProvider clock) : PageModel
 {
     /// <summary>One building's notice, each line in both languages.</summary>
     public sealed record Notice(Guid BuildingId, string Compound, (string Zh, string En) Building, (string Zh, string En) Line, string Date, (string Zh, string En) People);
@@ -32,7 +32,7 @@ public sealed class NoticesModel(CordonDb db, Catalog catalog, LocalTime time, T
 
     public async Task<IActionResult> OnGetAsync(Guid id, Guid? buildingId, CancellationToken cancellationToken)
     {
-        var round = await db.TestingRounds.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var round = await RoundsApi.FindAsync(db, caller, id, run: false, tracked: false, cancellationToken);
         if (round is null)
         {
             return NotFound();

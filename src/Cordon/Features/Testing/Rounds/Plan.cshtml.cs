@@ -57,7 +57,7 @@ public sealed class PlanModel(CordonDb db, Caller caller, LocalTime time, TimePr
 
     public async Task<IActionResult> OnPostAddAsync(Guid id, CancellationToken cancellationToken)
     {
-        var round = await db.TestingRounds.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var round = await RoundsApi.FindAsync(db, caller, id, run: true, tracked: false, cancellationToken);
         if (round is null)
         {
             return NotFound();
@@ -195,7 +195,7 @@ public sealed class PlanModel(CordonDb db, Caller caller, LocalTime time, TimePr
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken cancellationToken)
     {
-        var round = await db.TestingRounds.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var round = await RoundsApi.FindAsync(db, caller, id, run: false, tracked: false, cancellationToken);
         if (round is null)
         {
             return false;
@@ -220,7 +220,7 @@ public sealed class PlanModel(CordonDb db, Caller caller, LocalTime time, TimePr
 
     private async Task<(TestingRound? Round, SamplingPoint? Point)> FindAsync(Guid id, Guid pointId, CancellationToken cancellationToken)
     {
-        var round = await db.TestingRounds.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var round = await RoundsApi.FindAsync(db, caller, id, run: true, tracked: false, cancellationToken);
         var point = round is null ? null : await db.SamplingPoints.SingleOrDefaultAsync(p => p.Id == pointId && p.RoundId == id, cancellationToken);
         return (round, point);
     }

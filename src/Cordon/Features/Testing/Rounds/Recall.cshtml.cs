@@ -13,20 +13,20 @@ public sealed class RecallModel(CordonDb db, Caller caller) : PageModel
 {
     public TestingRound Round { get; private set; } = null!;
 
-    public List<TestingApi.RecallItem> People { get; private set; } = [];
+    public List<CoverageApi.RecallItem> People { get; private set; } = [];
 
     public Guid? RecallRoundId { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
-        var round = await db.TestingRounds.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var round = await RoundsApi.FindAsync(db, caller, id, run: false, tracked: false, cancellationToken);
         if (round is null)
         {
             return NotFound();
         }
 
         Round = round;
-        People = await TestingApi.RecallListAsync(db, caller, id, cancellationToken);
+        People = await CoverageApi.RecallListAsync(db, caller, id, cancellationToken);
         RecallRoundId = await db.TestingRounds.Where(r => r.RecallOf == id).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(cancellationToken);
         return Page();
     }

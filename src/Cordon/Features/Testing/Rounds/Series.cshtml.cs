@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Cordon.Features.Testing.Rounds;
 
 [Authorize(Policy = "perm:" + nameof(Permission.ViewResidents))]
-public sealed class SeriesModel(CordonDb db, TimeProvider clock) : PageModel
+public sealed class SeriesModel(CordonDb db, Caller caller, TimeProvider clock) : PageModel
 {
     public TestingRound Round { get; private set; } = null!;
 
@@ -18,7 +18,7 @@ public sealed class SeriesModel(CordonDb db, TimeProvider clock) : PageModel
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
-        var round = await db.TestingRounds.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var round = await RoundsApi.FindAsync(db, caller, id, run: false, tracked: false, cancellationToken);
         if (round?.SeriesId is not { } series || await Series.StatusAsync(db, series, cancellationToken) is not { } status)
         {
             return NotFound();
