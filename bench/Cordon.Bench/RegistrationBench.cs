@@ -355,6 +355,7 @@ internal sealed class ServerProcess : IDisposable
         start.Environment["Cordon__Database__Provider"] = prepared.Provider;
         start.Environment["Cordon__Bench__Echo"] = echo ? "true" : "false";
         start.Environment["Cordon__SignIn__PermitPerMinute"] = "1000000";
+        start.Environment["Cordon__SignIn__PerUserNamePerMinute"] = "1000000";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         if (Environment.GetEnvironmentVariable("CORDON_BENCH_TRACE") == "1")
         {

@@ -11,6 +11,12 @@ public sealed class CordonOptions
     /// <summary>Seed a demo sub-district and demo accounts; loopback addresses only.</summary>
     public bool Demo { get; set; }
 
+    /// <summary><c>--remove-demo-accounts</c>: a database once started with <c>--demo</c> keeps its data, loses the published passwords.</summary>
+    public bool RemoveDemoAccounts { get; set; }
+
+    /// <summary><c>--reset-password name</c>: give that account a new one-time password on the console, then exit.</summary>
+    public string? ResetPassword { get; set; }
+
     /// <summary>IANA name of the zone times are shown in.</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
 
@@ -19,6 +25,17 @@ public sealed class CordonOptions
     public SignInOptions SignIn { get; set; } = new();
 
     public SearchOptions Search { get; set; } = new();
+
+    public ForwardedHeadersSection ForwardedHeaders { get; set; } = new();
+
+    /// <summary>The reverse proxies whose X-Forwarded-For/Proto Cordon believes (none: it is reached directly).</summary>
+    public sealed class ForwardedHeadersSection
+    {
+        public List<string> KnownProxies { get; set; } = [];
+
+        /// <summary>Networks of proxies, as CIDR (<c>10.0.0.0/8</c>).</summary>
+        public List<string> KnownNetworks { get; set; } = [];
+    }
 
     public sealed class SearchOptions
     {
@@ -39,6 +56,9 @@ public sealed class CordonOptions
     {
         /// <summary>Sign-in attempts allowed per client address per minute, pages and API together.</summary>
         public int PermitPerMinute { get; set; } = 20;
+
+        /// <summary>Sign-in attempts allowed per user name per minute, from all addresses together.</summary>
+        public int PerUserNamePerMinute { get; set; } = 10;
 
         /// <summary>Lifetime of a bearer token for machines and field devices.</summary>
         public int TokenLifetimeHours { get; set; } = 8;

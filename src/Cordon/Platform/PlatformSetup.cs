@@ -32,11 +32,11 @@ public static class PlatformSetup
     {
         var section = builder.Configuration.GetSection(CordonOptions.Section);
         var options = section.Get<CordonOptions>() ?? new CordonOptions();
+        _ = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
         builder.Services.Configure<CordonOptions>(section);
         Hosting.ConfigureUrls(builder, options.Demo);
 
-        var dataDirectory = Path.GetFullPath(options.DataDirectory);
-        Directory.CreateDirectory(dataDirectory);
+        var dataDirectory = DataDirectory.Prepare(options.DataDirectory);
         builder.Services.AddDataProtection()
             .SetApplicationName("Cordon")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
@@ -57,11 +57,19 @@ public static class PlatformSetup
         AddIdentity(services, options);
         AddLocalization(services);
         AddWeb(services, options);
+        Delivery.AddDelivery(services, options);
+        services.AddHostedService<Files.UploadSweeper>();
+
+        // Keys are protected by the data directory's mode (0700) instead of an encryptor: said once here, with
+        // where they are, rather than as the framework's warning each time a key is made (deploy/README.md).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
+        services.AddSingleton<IStartupTask>(new KeysNotice(Path.Combine(dataDirectory, "keys")));
         return builder;
     }
 
     public static WebApplication UseCordonPlatform(this WebApplication app)
     {
+        Delivery.UseForwarded(app, app.Services.GetRequiredService<IOptions<CordonOptions>>().Value);
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandlingPath = "/Error",
@@ -72,7 +80,7 @@ public static class PlatformSetup
         });
         app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/Error", "?status={0}");
-        app.UseStaticFiles();
+        Delivery.UseStaticFilesCached(app);
         app.UseRequestLocalization(o => Cultures.Configure(o));
         app.UseRouting();
         app.UseAuthentication();
@@ -113,8 +121,8 @@ public static class PlatformSetup
         context.Response.Cookies.Append(
             CookieRequestCultureProvider.DefaultCookieName,
             CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
-            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true });
-        return TypedResults.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
+            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true, Secure = context.Request.IsHttps });
+        return TypedResults.LocalRedirect(LocalUrls.Safe(returnUrl));
     }
 
     private static void AddIdentity(IServiceCollection services, CordonOptions options)
@@ -208,6 +216,7 @@ public static class PlatformSetup
             o.HeaderName = "RequestVerificationToken";
             o.Cookie.Name = "cordon.af";
             o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         // Chinese text is written as text, not as &#x...; entities.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -248,14 +257,48 @@ public static class PlatformSetup
     }
 }
 
-/// <summary>The folder Cordon keeps its files in (database, keys, uploads waiting for confirmation).</summary>
+/// <summary>Says where the keys that protect sign-ins (and, later, certificate signatures) live, and how they are protected.</summary>
+internal sealed class KeysNotice(string directory) : IStartupTask
+{
+    public Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        services.GetRequiredService<ILogger<KeysNotice>>().LogInformation(
+            "数据保护密钥在 {Directory}（仅本服务用户可读，0700），请与数据库一起备份。Data Protection keys are in {Directory} (readable by this service's user only, 0700); back them up with the database.",
+            directory, directory);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// The folder Cordon keeps its files in (database, keys, uploads waiting for confirmation): readable by the
+/// service's own user only (0700), whatever the process's umask, like every folder made inside it.
+/// </summary>
 public sealed record DataDirectory(string Path)
 {
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    public static string Prepare(string configured)
+    {
+        var path = System.IO.Path.GetFullPath(configured);
+        Protect(path);
+        Protect(System.IO.Path.Combine(path, "keys"));
+        return path;
+    }
+
     public string Sub(string name)
     {
         var path = System.IO.Path.Combine(Path, name);
-        Directory.CreateDirectory(path);
+        Protect(path);
         return path;
+    }
+
+    private static void Protect(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(directory, OwnerOnly);
+        }
     }
 }
 

@@ -11,8 +11,11 @@ public interface IStartupTask
 
 public static class StartupTasks
 {
-    /// <summary>Applies migrations for the configured provider, then runs the features' start-up tasks.</summary>
-    public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Applies migrations for the configured provider, runs the features' start-up tasks, then a console command if
+    /// one was given (<c>--reset-password name</c>); true when that command ran and the process should end.
+    /// </summary>
+    public static async Task<bool> PrepareAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
         await using var scope = app.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem();
@@ -21,5 +24,7 @@ public static class StartupTasks
         {
             await task.RunAsync(scope.ServiceProvider, cancellationToken);
         }
+
+        return await ConsoleCommands.RunAsync(scope.ServiceProvider, cancellationToken);
     }
 }

@@ -21,6 +21,7 @@ public class CordonApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         ["Cordon:Demo"] = "true",
         ["Cordon:SignIn:PermitPerMinute"] = "100000",
+        ["Cordon:SignIn:PerUserNamePerMinute"] = "100000",
     };
 
     public TestDatabase Database { get; private set; } = null!;

@@ -58,17 +58,41 @@ public sealed class HostingTests
     }
 
     [Theory]
-    [InlineData("http://0.0.0.0:5080")]
-    [InlineData("http://*:5080")]
-    [InlineData("http://127.0.0.1:5080;http://192.168.1.20:5080")]
-    public async Task DemoModeRefusesPublicAddress(string urls)
+    [InlineData("--demo --urls http://0.0.0.0:5080", "本机", "loopback")]
+    [InlineData("--demo --urls http://*:5080", "本机", "loopback")]
+    [InlineData("--demo --urls http://127.0.0.1:5080;http://192.168.1.20:5080", "本机", "192.168.1.20")]
+    [InlineData("--Cordon:Database:Provider=Oracle", "只能是", "Oracle")]
+    [InlineData("--Cordon:TimeZone=Mars/Base", "时区", "time zone")]
+    [InlineData("--Cordon:SignIn:PermitPerMinute=abc", "格式", "PermitPerMinute")]
+    [InlineData("--Cordon:ForwardedHeaders:KnownProxies:0=proxy.local", "不是 IP", "proxy.local")]
+    [InlineData("--Cordon:Database:Provider=Postgres --ConnectionStrings:Cordon=Host=127.0.0.1;Port=1;Timeout=2", "无法连接", "Cannot reach")]
+    public async Task StartUpRefusalsAreOneBilingualLineAndANonZeroExit(string arguments, string zh, string en)
     {
-        await using var app = new CordonApp().With("urls", urls);
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => app.InitializeAsync().AsTask());
-        var refused = error as StartupRefusedException ?? error.InnerException as StartupRefusedException;
-        Assert.NotNull(refused);
-        Assert.Contains("loopback", refused.Message, StringComparison.Ordinal);
-        Assert.Contains("本机", refused.Message, StringComparison.Ordinal);
+        var data = Path.Combine(Path.GetTempPath(), "cordon-refusal-" + Guid.NewGuid().ToString("N"));
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        foreach (var argument in arguments.Split(' '))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.ArgumentList.Add("--Cordon:DataDirectory=" + data);
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        var lines = (await stderr + await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(78, process.ExitCode);
+        var line = Assert.Single(lines);
+        Assert.Contains(zh, line, StringComparison.Ordinal);
+        Assert.Contains(en, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", line, StringComparison.Ordinal);
+        if (Directory.Exists(data))
+        {
+            Directory.Delete(data, recursive: true);
+        }
     }
 
     [Theory]

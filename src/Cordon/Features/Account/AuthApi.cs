@@ -15,6 +15,7 @@ public static class AuthApi
     {
         var auth = app.MapApi("/auth");
         auth.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting(PlatformSetup.SignInRateLimit);
+        auth.MapPost("/logout", Logout);
         app.MapApi("").MapGet("/me", Me);
         return app;
     }
@@ -26,9 +27,15 @@ public static class AuthApi
     public sealed record MeResponse(string UserName, Guid SubdistrictId, bool WholeSubdistrict, IReadOnlyList<Guid> NeighborhoodIds, IReadOnlyList<Guid> CompoundIds, IReadOnlyList<string> Permissions);
 
     /// <summary>A wrong name, a wrong password and a locked account get the same answer.</summary>
-    public static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> Login(LoginRequest body, SignInService signIn, Catalog catalog)
+    public static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> Login(LoginRequest body, SignInService signIn, Catalog catalog, HttpContext http)
     {
         var (outcome, user) = await signIn.CheckAsync(body.UserName, body.Password);
+        if (outcome == SignInOutcome.Throttled)
+        {
+            http.Response.Headers.RetryAfter = "60";
+            return catalog.Problem(HttpErrors.TooManyRequests);
+        }
+
         if (outcome != SignInOutcome.Succeeded || user is null)
         {
             return catalog.Problem(InvalidCredentials);
@@ -36,6 +43,13 @@ public static class AuthApi
 
         var (token, expiresIn) = await signIn.IssueTokenAsync(user);
         return TypedResults.Ok(new LoginResponse(token, expiresIn, "Bearer"));
+    }
+
+    /// <summary>Ends the session of the token (or cookie) that calls it: the token stops working at once.</summary>
+    public static async Task<NoContent> Logout(SignInService signIn)
+    {
+        await signIn.SignOutAsync();
+        return TypedResults.NoContent();
     }
 
     public static Ok<MeResponse> Me(Caller caller) => TypedResults.Ok(new MeResponse(

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Cordon.Platform;
 using Cordon.Platform.Auth;
-using Microsoft.AspNetCore.Identity;
+using Cordon.Platform.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
@@ -10,7 +10,7 @@ using Microsoft.Extensions.Localization;
 namespace Cordon.Features.Account;
 
 [EnableRateLimiting(PlatformSetup.SignInRateLimit)]
-public sealed class LoginModel(SignInService signIn, SignInManager<CordonUser> manager, IStringLocalizer<LoginModel> text) : PageModel
+public sealed class LoginModel(SignInService signIn, IStringLocalizer<LoginModel> text) : PageModel
 {
     [BindProperty]
     [Required(ErrorMessage = "validation.required")]
@@ -41,11 +41,11 @@ public sealed class LoginModel(SignInService signIn, SignInManager<CordonUser> m
         if (outcome != SignInOutcome.Succeeded || user is null)
         {
             Password = "";
-            ModelState.AddModelError(string.Empty, text["account.login.failed"]);
+            ModelState.AddModelError(string.Empty, text[outcome == SignInOutcome.Throttled ? "account.login.throttled" : "account.login.failed"]);
             return Page();
         }
 
-        await manager.SignInAsync(user, isPersistent: false);
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+        await signIn.SignInPageAsync(user);
+        return LocalRedirect(LocalUrls.Safe(ReturnUrl));
     }
 }

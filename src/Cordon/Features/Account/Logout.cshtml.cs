@@ -1,20 +1,17 @@
-using Cordon.Platform.Audit;
 using Cordon.Platform.Auth;
-using Cordon.Platform.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Cordon.Features.Account;
 
-public sealed class LogoutModel(SignInManager<CordonUser> manager, CordonDb db) : PageModel
+public sealed class LogoutModel(SignInManager<CordonUser> manager, SignInService signIn) : PageModel
 {
     public IActionResult OnGet() => RedirectToPage("/Index");
 
     public async Task<IActionResult> OnPostAsync()
     {
-        db.Audit(AuditAction.SignOut, "User", db.Caller.UserId);
-        await db.SaveChangesAsync();
+        await signIn.SignOutAsync();
         await manager.SignOutAsync();
         return RedirectToPage("/Account/Login");
     }

@@ -1,6 +1,7 @@
 using Cordon.Platform;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
+using Cordon.Platform.Web;
 using Cordon.Platform.People;
 using Cordon.Platform.Places;
 using Microsoft.AspNetCore.Identity;
@@ -26,6 +27,8 @@ internal sealed class DemoData(
     public const string StaffNeighborhood = "政立路居民区";
     public const string OtherCompound = "国权东路88弄";
 
+    public static readonly string[] DemoAccounts = ["admin", "commander", "staff", "volunteer", "sampler", "lab"];
+
     private static readonly string[] LocalDivisions = ["310110", "310110", "310110", "310104", "310101", "310115", "310113", "310106"];
     private static readonly string[] MigrantDivisions = ["340104", "320102", "410102", "330106", "510104", "420102", "362201", "130102"];
 
@@ -36,6 +39,7 @@ internal sealed class DemoData(
     {
         if (!options.Value.Demo)
         {
+            await GuardAsync(services, cancellationToken);
             return;
         }
 
@@ -48,6 +52,37 @@ internal sealed class DemoData(
         logger.LogWarning(
             "演示模式 Demo mode: accounts commander, staff, volunteer, sampler, lab, admin — password {Password}. 请勿在演示模式下录入真实个人信息 / do not enter real personal data.",
             Password);
+    }
+
+    /// <summary>
+    /// A database seeded with <c>--demo</c> and started without it would accept the published password on any
+    /// address: refuse to start, unless told to take the demo accounts out of service (<c>--remove-demo-accounts</c>).
+    /// </summary>
+    private async Task GuardAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var demo = await users.Users.Where(u => DemoAccounts.Contains(u.UserName!) && u.IsActive).ToListAsync(cancellationToken);
+        var published = demo.Where(u => users.PasswordHasher.VerifyHashedPassword(u, u.PasswordHash ?? "", Password) != PasswordVerificationResult.Failed).ToList();
+        if (published.Count == 0)
+        {
+            return;
+        }
+
+        if (!options.Value.RemoveDemoAccounts)
+        {
+            throw new StartupRefusedException(
+                $"此数据库含有密码公开的演示账号（{string.Join("、", published.Select(u => u.UserName))}）：请用 --demo 启动，或加 --remove-demo-accounts 停用这些账号。 " +
+                $"This database holds demo accounts with the published password ({string.Join(", ", published.Select(u => u.UserName))}): start with --demo, or add --remove-demo-accounts once to disable them.");
+        }
+
+        var signIn = services.GetRequiredService<SignInService>();
+        foreach (var user in published)
+        {
+            user.IsActive = false;
+            await users.RemovePasswordAsync(user);
+            await signIn.RevokeAllAsync(user);
+        }
+
+        logger.LogWarning("演示账号已停用 Demo accounts disabled: {Accounts}", string.Join(", ", published.Select(u => u.UserName)));
     }
 
     private async Task SeedAsync(CancellationToken cancellationToken)

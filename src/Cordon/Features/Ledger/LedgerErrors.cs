@@ -18,6 +18,7 @@ public static class LedgerErrors
     // Row-level import errors.
     public static readonly Error ValueRequired = new("value_required");
     public static readonly Error ValueTooLong = new("value_too_long");
+    public static readonly Error ValueInvisible = new("value_invisible");
     public static readonly Error DocumentTypeUnknown = new("document_type_unknown");
     public static readonly Error SexUnknown = new("sex_unknown");
     public static readonly Error SexConflictsWithId = new("sex_conflicts_with_id");
@@ -30,6 +31,7 @@ public static class LedgerErrors
     public static readonly Error BuildingInvalid = new("building_invalid");
     public static readonly Error DuplicateInFile = new("duplicate_in_file");
     public static readonly Error DocumentHeldElsewhere = new("document_held_elsewhere");
+    public static readonly Error DocumentUnavailable = new("document_unavailable");
     public static readonly Error OutsideJurisdiction = new("outside_jurisdiction");
     public static readonly Error NeighborhoodRequired = new("neighborhood_required");
     public static readonly Error CompoundInOtherNeighborhood = new("compound_in_other_neighborhood");

@@ -16,7 +16,7 @@ public sealed class IndexModel(
     SetupCode code,
     CordonDb db,
     UserManager<CordonUser> users,
-    SignInManager<CordonUser> signIn,
+    SignInService sessions,
     TimeProvider clock,
     IStringLocalizer<IndexModel> text) : PageModel
 {
@@ -73,13 +73,28 @@ public sealed class IndexModel(
             return Page();
         }
 
-        if (!code.Matches(Code))
-        {
-            ModelState.AddModelError(nameof(Code), text["setup.code-wrong"]);
-        }
-
         if (!ModelState.IsValid)
         {
+            if (!code.Matches(Code))
+            {
+                ModelState.AddModelError(nameof(Code), text["setup.code-wrong"]);
+            }
+
+            return Page();
+        }
+
+        // One claim of the code per request: requests sent at once with it make one administrator.
+        if (!code.TryClaim(Code))
+        {
+            Closed = !code.IsOpen;
+            ModelState.AddModelError(nameof(Code), text["setup.code-wrong"]);
+            return Page();
+        }
+
+        if (await db.HasAnyUserAsync())
+        {
+            code.Close();
+            Closed = true;
             return Page();
         }
 
@@ -101,6 +116,7 @@ public sealed class IndexModel(
         {
             db.Subdistricts.Remove(subdistrict);
             await db.SaveChangesAsync();
+            code.Reopen();
             foreach (var error in created.Errors)
             {
                 ModelState.AddModelError(nameof(Password), text["identity." + error.Code]);
@@ -115,7 +131,7 @@ public sealed class IndexModel(
         audit.SubdistrictId = subdistrict.Id;
         audit.UserName = user.UserName;
         await db.SaveChangesAsync();
-        await signIn.SignInAsync(user, isPersistent: false);
+        await sessions.SignInPageAsync(user);
         return Redirect("/");
     }
 }

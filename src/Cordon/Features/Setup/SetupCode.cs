@@ -15,7 +15,9 @@ namespace Cordon.Features.Setup;
 public sealed class SetupCode
 {
     private const string Alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    private readonly Lock _gate = new();
     private string? _code;
+    private string? _claimed;
 
     public bool IsOpen => _code is not null;
 
@@ -38,7 +40,42 @@ public sealed class SetupCode
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(normalized), Encoding.UTF8.GetBytes(expected));
     }
 
-    public void Close() => _code = null;
+    /// <summary>
+    /// Takes the code for one request if it matches: four requests sent at once with the right code make one
+    /// administrator, not four. <see cref="Reopen"/> gives it back when that request fails.
+    /// </summary>
+    public bool TryClaim(string? typed)
+    {
+        lock (_gate)
+        {
+            if (!Matches(typed))
+            {
+                return false;
+            }
+
+            _claimed = _code;
+            _code = null;
+            return true;
+        }
+    }
+
+    public void Reopen()
+    {
+        lock (_gate)
+        {
+            _code ??= _claimed;
+            _claimed = null;
+        }
+    }
+
+    public void Close()
+    {
+        lock (_gate)
+        {
+            _code = null;
+            _claimed = null;
+        }
+    }
 }
 
 internal sealed class SetupCodeTask(SetupCode code, IOptions<CordonOptions> options, ILogger<SetupCodeTask> logger) : IStartupTask

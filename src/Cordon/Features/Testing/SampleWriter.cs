@@ -34,6 +34,18 @@ public sealed class SampleWriter(IServiceScopeFactory scopes, IOptions<SamplingO
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await DrainAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The server is stopping: whatever was not committed was not acknowledged, and the devices send it again.
+        }
+    }
+
+    private async Task DrainAsync(CancellationToken stoppingToken)
+    {
         var batch = new List<Pending>(_maxBatch);
         while (await _queue.Reader.WaitToReadAsync(stoppingToken))
         {

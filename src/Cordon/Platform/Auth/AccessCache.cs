@@ -38,6 +38,26 @@ public sealed class AccessCache(IMemoryCache cache, IServiceScopeFactory scopes,
 
     public void Forget(string userId) => cache.Remove(Key(userId));
 
+    /// <summary>Whether a cookie's or token's session is still signed in (read fresh at most every 30 seconds).</summary>
+    public async Task<bool> SessionLiveAsync(Guid sessionId, string userId)
+    {
+        var key = "session:" + sessionId;
+        if (cache.TryGetValue(key, out bool live))
+        {
+            return live;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem();
+        var db = scope.ServiceProvider.GetRequiredService<CordonDb>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        live = await db.UserSessions.AsNoTracking().AnyAsync(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now);
+        cache.Set(key, live, Lifetime);
+        return live;
+    }
+
+    public void ForgetSession(Guid sessionId) => cache.Remove("session:" + sessionId);
+
     private async Task<UserAccess?> LoadAsync(string userId)
     {
         await using var scope = scopes.CreateAsyncScope();

@@ -33,6 +33,9 @@ public sealed class Caller(IHttpContextAccessor http)
 
     public string? IpAddress => http.HttpContext?.Connection.RemoteIpAddress?.ToString();
 
+    /// <summary>The signed-in cookie or token this request came with (null for the system and the anonymous).</summary>
+    public Guid? SessionId => Guid.TryParse(http.HttpContext?.User.FindFirstValue(CordonClaims.Session), out var id) ? id : null;
+
     public bool Can(Permission permission) => Current.Permissions.Contains(permission);
 
     /// <summary>For start-up, seeding and background work: sees every sub-district.</summary>
@@ -86,4 +89,5 @@ public static class CordonClaims
     public const string Compound = "cordon:cp";
     public const string ParentNeighborhood = "cordon:nbp";
     public const string Loaded = "cordon:loaded";
+    public const string Session = "cordon:sid";
 }

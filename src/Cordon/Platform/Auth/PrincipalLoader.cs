@@ -8,7 +8,7 @@ namespace Cordon.Platform.Auth;
 
 /// <summary>
 /// Turns the identity in a cookie or bearer token into the caller's current roles and jurisdiction.
-/// A disabled, locked or re-stamped account stops working at once, for pages and API alike.
+/// A disabled, locked or re-stamped account, and a signed-out session, stop working at once, for pages and API alike.
 /// </summary>
 public sealed class PrincipalLoader(AccessCache access, IOptions<IdentityOptions> identity) : IClaimsTransformation
 {
@@ -22,7 +22,8 @@ public sealed class PrincipalLoader(AccessCache access, IOptions<IdentityOptions
 
         var current = await access.GetAsync(userId);
         var stamp = principal.FindFirstValue(identity.Value.ClaimsIdentity.SecurityStampClaimType);
-        if (current is null || (stamp is not null && stamp != current.SecurityStamp))
+        if (current is null || (stamp is not null && stamp != current.SecurityStamp)
+            || !Guid.TryParse(principal.FindFirstValue(CordonClaims.Session), out var session) || !await access.SessionLiveAsync(session, userId))
         {
             return new ClaimsPrincipal(new ClaimsIdentity());
         }
@@ -34,6 +35,7 @@ public sealed class PrincipalLoader(AccessCache access, IOptions<IdentityOptions
             new(ClaimTypes.Name, current.UserName),
             new(CordonClaims.Loaded, "1"),
             new(CordonClaims.Subdistrict, current.SubdistrictId.ToString()),
+            new(CordonClaims.Session, session.ToString()),
         };
         claims.AddRange(current.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
         claims.AddRange(current.NeighborhoodIds.Select(n => new Claim(CordonClaims.Neighborhood, n.ToString())));

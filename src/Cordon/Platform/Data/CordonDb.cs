@@ -20,6 +20,8 @@ public sealed partial class CordonDb(DbContextOptions<CordonDb> options, Caller 
 
     public DbSet<UserScope> UserScopes => Set<UserScope>();
 
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+
     /// <summary>Audit values are stored readable: Chinese as Chinese, not \uXXXX escapes.</summary>
     public static readonly JsonSerializerOptions AuditJson = new()
     {

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Cordon.Platform.Data;
@@ -49,19 +50,26 @@ public static class DatabaseSetup
                 options.UseNpgsql(connectionString, o => o.MigrationsAssembly(typeof(Cordon.Migrations.Postgres.PostgresMigrations).Assembly.GetName().Name));
                 break;
             default:
-                throw new InvalidOperationException($"Cordon:Database:Provider must be '{Sqlite}' or '{Postgres}', not '{provider}'.");
+                throw UnknownProvider(provider);
         }
 
         options.ReplaceService<IMigrationsAssembly, ProviderMigrationsAssembly>();
         options.ReplaceService<Microsoft.EntityFrameworkCore.Infrastructure.IModelCacheKeyFactory, CallerModelCacheKeyFactory>();
     }
 
+    private static Web.StartupRefusedException UnknownProvider(string provider) => new Web.StartupRefusedException($"Cordon:Database:Provider 只能是 {Sqlite} 或 {Postgres}，不能是“{provider}”。 Cordon:Database:Provider must be '{Sqlite}' or '{Postgres}', not '{provider}'.");
+
     public static IHostApplicationBuilder AddCordonDatabase(this IHostApplicationBuilder builder, string dataDirectory)
     {
         var provider = ProviderOf(builder.Configuration);
+        if (provider is not (Sqlite or Postgres))
+        {
+            throw UnknownProvider(provider);
+        }
+
         var configured = builder.Configuration.GetConnectionString("Cordon");
         var connectionString = provider == Sqlite ? SqliteConnectionString(dataDirectory, configured)
-            : PostgresConnectionString(configured ?? throw new InvalidOperationException("ConnectionStrings:Cordon is required for PostgreSQL."));
+            : PostgresConnectionString(configured ?? throw new Web.StartupRefusedException("使用 PostgreSQL 时须设置 ConnectionStrings:Cordon。 ConnectionStrings:Cordon is required for PostgreSQL."));
         builder.Services.AddDbContext<CordonDb>(o => Configure(o, provider, connectionString));
         return builder;
     }
@@ -88,6 +96,26 @@ public static class DatabaseSetup
             }
         }
 
+        if (db.Database.IsNpgsql())
+        {
+            // Reach the server once without EF, so an unreachable database is one clear line (StartupErrors), not
+            // EF's logged failure with its stack trace.
+            await using var probe = new Npgsql.NpgsqlConnection(db.Database.GetConnectionString());
+            await probe.OpenAsync(cancellationToken);
+        }
+
+        // The history table first: otherwise the first start on an empty PostgreSQL database logs a failed
+        // query for it (a "fail:" line an operator would chase) before EF creates it.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite() && !OperatingSystem.IsWindows())
+        {
+            // The database file and its journal: the service's own user only, whatever the umask.
+            var path = Path.GetFullPath(new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource);
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" }.Where(File.Exists))
+            {
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
     }
 }

@@ -68,7 +68,8 @@ public static class SpreadsheetReader
             throw new SpreadsheetException(FileErrors.FileNotSpreadsheet);
         }
 
-        if (LooksBinary(stream))
+        // Excel's "Unicode text" is UTF-16 (little-endian, with a byte-order mark, tab-separated): text, not binary.
+        if (Utf16Of(head, read) is null && LooksBinary(stream))
         {
             throw new SpreadsheetException(FileErrors.FileNotSpreadsheet);
         }
@@ -243,6 +244,11 @@ public static class SpreadsheetReader
             return buffer[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
         }
 
+        if (Utf16Of(buffer, length) is { } utf16)
+        {
+            return utf16;
+        }
+
         // Cut at the last line break so a character split by the buffer edge does not look invalid.
         var end = length == buffer.Length ? Array.LastIndexOf(buffer, (byte)'\n', length - 1) + 1 : length;
         try
@@ -261,6 +267,37 @@ public static class SpreadsheetReader
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         return Encoding.GetEncoding("GB18030");
     });
+
+    /// <summary>UTF-16 by its byte-order mark, or without one when every other byte of the start is zero (ASCII headers).</summary>
+    private static Encoding? Utf16Of(byte[] buffer, int length)
+    {
+        if (length >= 2 && buffer[0] == 0xFF && buffer[1] == 0xFE)
+        {
+            return Encoding.Unicode;
+        }
+
+        if (length >= 2 && buffer[0] == 0xFE && buffer[1] == 0xFF)
+        {
+            return Encoding.BigEndianUnicode;
+        }
+
+        if (length < 8)
+        {
+            return null;
+        }
+
+        var pairs = Math.Min(length, 256) / 2;
+        int oddZero = 0, evenZero = 0;
+        for (var i = 0; i < pairs; i++)
+        {
+            evenZero += buffer[2 * i] == 0 ? 1 : 0;
+            oddZero += buffer[(2 * i) + 1] == 0 ? 1 : 0;
+        }
+
+        return oddZero > pairs * 0.6 && evenZero < pairs * 0.1 ? Encoding.Unicode
+            : evenZero > pairs * 0.6 && oddZero < pairs * 0.1 ? Encoding.BigEndianUnicode
+            : null;
+    }
 
     private static bool LooksBinary(Stream stream)
     {

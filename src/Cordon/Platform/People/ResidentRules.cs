@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Cordon.Platform.Web;
 
 namespace Cordon.Platform.People;
@@ -15,17 +16,19 @@ public static class ResidentRules
 
     public static (string Value, Error? Error) Name(string? raw)
     {
-        var value = (raw ?? "").Normalize(System.Text.NormalizationForm.FormKC).Trim();
+        // NFKC and one space between words, so "张  三" and "张 三" are the same person.
+        var value = Text.Clean(raw);
         if (value.Length == 0)
         {
             return (value, PeopleErrors.NameMissing);
         }
 
-        // Letters of any script, the middle dot of minority and foreign names, spaces, hyphens,
-        // apostrophes and periods. No angle brackets, quotes or control characters: a name is never markup.
-        var ok = value.Length <= NameLength && value.All(c =>
-            char.IsLetter(c) || char.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark
-            || c is '·' or '•' or '・' or ' ' or '-' or '\'' or '.' or '’');
+        // Letters of any script (by code point: rare characters of Chinese names lie beyond the 16-bit range), the
+        // middle dot of minority and foreign names, spaces, hyphens, apostrophes and periods. No angle brackets,
+        // quotes, control, zero-width or direction characters: a name is never markup and never a look-alike.
+        var ok = value.Length <= NameLength && value.EnumerateRunes().All(r =>
+            Rune.IsLetter(r) || Rune.GetUnicodeCategory(r) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark
+            || r.Value is '·' or '•' or '・' or ' ' or '-' or '\'' or '.' or '’');
         return ok ? (value, null) : (value, PeopleErrors.NameInvalid);
     }
 

@@ -6,6 +6,12 @@ namespace Cordon.Platform.Places;
 /// <summary>Addresses the way a committee writes them: <c>12号-3-502</c> or, with one entrance, <c>12号502</c>.</summary>
 public static partial class Address
 {
+    /// <summary>The highest floor Cordon accepts (Shanghai's tallest tower has 128): a room number naming a higher one is a typing error.</summary>
+    public const int MaxFloor = 130;
+
+    /// <summary>A plausible room number: up to five digits with an optional letter before or after, on floor 1 to <see cref="MaxFloor"/>.</summary>
+    public static bool IsPlausibleRoom(string room) => RoomPattern().IsMatch(room) && FloorOf(room) <= MaxFloor;
+
     public static string Format(string building, int entrance, string room, int entrances) =>
         entrances > 1 ? $"{building}-{entrance}-{room}" : $"{building}{room}";
 
@@ -54,6 +60,9 @@ public static partial class Address
 
     [GeneratedRegex(@"^\d+")]
     private static partial Regex LeadingDigits();
+
+    [GeneratedRegex(@"^[A-Z]?\d{1,5}[A-Z]?$")]
+    private static partial Regex RoomPattern();
 
     [GeneratedRegex(@"^(?<b>\d+)\s*(号楼|号|幢|栋)?\s*(?:[-—－ ]\s*(?<e>\d{1,2})\s*(单元)?\s*[-—－ ]?|(?<e>\d{1,2})\s*单元)?\s*(?<r>[A-Za-z]?\d{3,4})\s*室?$")]
     private static partial Regex QueryPattern();

@@ -47,7 +47,8 @@ public static class GridQueries
             .ToListAsync(cancellationToken);
         var byFlat = people.ToLookup(p => p.FlatId);
         var b = building.b;
-        var floors = Math.Max(b.Floors, flats.Count == 0 ? 0 : flats.Max(f => f.Floor));
+        // Bounded whatever the data says: a mistyped room number must not make a grid of ten million floors.
+        var floors = Math.Min(Address.MaxFloor, Math.Max(b.Floors, flats.Count == 0 ? 0 : flats.Max(f => f.Floor)));
         var rows = Enumerable.Range(1, floors).Reverse()
             .Select(floor => new GridFloor(floor, [.. flats
                 .Where(f => f.Floor == floor)

@@ -9,9 +9,80 @@ public static class Hosting
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
-    /// <summary><c>--demo</c> is a switch on the command line; configuration wants a value.</summary>
-    public static string[] Arguments(string[] args) =>
-        [.. args.Select(a => a == "--demo" ? $"--{CordonOptions.Section}:Demo=true" : a)];
+    /// <summary>The exit code of a refused start (EX_CONFIG): systemd's <c>RestartPreventExitStatus=78</c> does not retry it.</summary>
+    public const int RefusedExitCode = 78;
+
+    /// <summary>
+    /// Builds, prepares (migrations, start-up tasks, console commands) and runs the app. A start refused for a reason
+    /// the operator must fix prints one line in Chinese and English and exits with <see cref="RefusedExitCode"/>,
+    /// never a stack trace.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, Action<WebApplicationBuilder> add, Action<WebApplication> map)
+    {
+        try
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = Arguments(args), ContentRootPath = ContentRoot() });
+            add(builder);
+            var app = builder.Build();
+            map(app);
+            if (await app.PrepareAsync())
+            {
+                return 0;
+            }
+
+            await app.RunAsync();
+            return 0;
+        }
+        catch (StartupRefusedException e)
+        {
+            return Refuse(e.Message);
+        }
+        catch (Exception e) when (StartupErrors.Describe(e) is { } line)
+        {
+            return Refuse(line);
+        }
+    }
+
+    private static int Refuse(string line)
+    {
+        Console.Error.WriteLine("Cordon: " + line);
+        return RefusedExitCode;
+    }
+
+    /// <summary>
+    /// The published folder when started from elsewhere (a service manager, a script), so its <c>wwwroot</c> and
+    /// <c>appsettings.json</c> are found; the working directory otherwise (<c>dotnet run</c> in the project).
+    /// </summary>
+    private static string? ContentRoot() =>
+        !Directory.Exists(Path.Combine(Directory.GetCurrentDirectory(), "wwwroot")) && Directory.Exists(Path.Combine(AppContext.BaseDirectory, "wwwroot"))
+            ? AppContext.BaseDirectory
+            : null;
+
+    /// <summary>Switches on the command line; configuration wants values.</summary>
+    public static string[] Arguments(string[] args)
+    {
+        var result = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--demo":
+                    result.Add($"--{CordonOptions.Section}:Demo=true");
+                    break;
+                case "--remove-demo-accounts":
+                    result.Add($"--{CordonOptions.Section}:RemoveDemoAccounts=true");
+                    break;
+                case "--reset-password" when i + 1 < args.Length:
+                    result.Add($"--{CordonOptions.Section}:ResetPassword={args[++i]}");
+                    break;
+                default:
+                    result.Add(args[i]);
+                    break;
+            }
+        }
+
+        return [.. result];
+    }
 
     /// <summary>
     /// Binds to <see cref="DefaultUrl"/> unless told otherwise, and refuses to serve demo data (with

@@ -18,6 +18,18 @@ public static class SecurityHeaders
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "same-origin";
         headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()";
+
+        // Pages and API answers carry personal data: no browser, proxy or shared cache keeps them. Static files
+        // set their own caching (Delivery) before this runs.
+        context.Response.OnStarting(() =>
+        {
+            if (!context.Response.Headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.CacheControl))
+            {
+                context.Response.Headers.CacheControl = "no-store";
+            }
+
+            return Task.CompletedTask;
+        });
         await next(context);
     });
 }

@@ -18,6 +18,7 @@ public sealed class EditModel(
     Caller caller,
     UserManager<CordonUser> users,
     AccessCache access,
+    SignInService signIn,
     TimeProvider clock,
     IStringLocalizer<EditModel> text) : PageModel
 {
@@ -134,6 +135,7 @@ public sealed class EditModel(
         {
             await users.SetLockoutEndDateAsync(user, null);
             await users.ResetAccessFailedCountAsync(user);
+            signIn.Unlock(user);
         }
 
         var currentRoles = await users.GetRolesAsync(user);
@@ -151,14 +153,14 @@ public sealed class EditModel(
         }));
         await db.SaveChangesAsync(cancellationToken);
         await users.UpdateAsync(user);
-        if (deactivated || !string.IsNullOrEmpty(NewPassword))
+        var after = await DescribeAsync(await FindAsync(user.Id, cancellationToken) ?? user);
+        if (before is not null && (deactivated || !string.IsNullOrEmpty(NewPassword) || before["Roles"] != after["Roles"] || before["Jurisdiction"] != after["Jurisdiction"]))
         {
-            // Signs the account out everywhere: cookies and tokens carry the old stamp.
-            await users.UpdateSecurityStampAsync(user);
+            // Signs the account out everywhere: every cookie and token of it stops working at once.
+            await signIn.RevokeAllAsync(user);
         }
 
         access.Forget(user.Id);
-        var after = await DescribeAsync(await FindAsync(user.Id, cancellationToken) ?? user);
         db.Audit(before is null ? AuditAction.Create : AuditAction.Update, "User", user.Id,
             details: Diff(before, after, !string.IsNullOrEmpty(NewPassword), Unlock));
         await db.SaveChangesAsync(cancellationToken);

@@ -136,6 +136,11 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
         }
 
         db.ChangeTracker.Clear();
+        if (!commit)
+        {
+            // A preview answers, for every ID number in the file, whether it is registered: a bulk read, audited.
+            await db.AuditReadAsync(dryRun ? "import-dry-run" : "import-not-written", new { file = fileName, errors = _errorCount }, rowsRead, cancellationToken);
+        }
         return new ImportReport(rowsRead, _created, _updated, _unchanged, [.. _errors.OrderBy(e => e.Row)], _errorCount, _rowsWithErrors.Count, commit, dryRun,
             _newNeighborhoods, _newCompounds, _newBuildings, _newFlats);
     }
@@ -232,7 +237,15 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
                 {
                     if (holder.FlatId != flat.Id)
                     {
-                        Problem(row, LedgerColumn.DocumentNumber, document, LedgerErrors.DocumentHeldElsewhere, await DescribeAsync(holder, cancellationToken));
+                        if (await DescribeAsync(holder, cancellationToken) is { } where)
+                        {
+                            Problem(row, LedgerColumn.DocumentNumber, document, LedgerErrors.DocumentHeldElsewhere, where);
+                        }
+                        else
+                        {
+                            Problem(row, LedgerColumn.DocumentNumber, document, LedgerErrors.DocumentUnavailable);
+                        }
+
                         continue;
                     }
 
@@ -565,15 +578,14 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
         _updated++;
     }
 
-    private async Task<string> DescribeAsync(Resident holder, CancellationToken cancellationToken)
+    /// <summary>Where the number is registered, when that place is the caller's to see; else null (and nothing is said of it).</summary>
+    private async Task<string?> DescribeAsync(Resident holder, CancellationToken cancellationToken)
     {
         var visible = await db.Flats.Where(f => f.Id == holder.FlatId)
             .Join(db.Buildings, f => f.BuildingId, b => b.Id, (f, b) => new { b.Number, f.Entrance, f.Room, b.Entrances, b.CompoundId })
             .Join(db.Compounds, x => x.CompoundId, c => c.Id, (x, c) => new { x.Number, x.Entrance, x.Room, x.Entrances, c.Name })
             .SingleOrDefaultAsync(cancellationToken);
-        return visible is null
-            ? catalog.Find("ledger.import.outside-your-jurisdiction", System.Globalization.CultureInfo.CurrentUICulture)!
-            : $"{visible.Name} {Address.Format(visible.Number, visible.Entrance, visible.Room, visible.Entrances)}";
+        return visible is null ? null : $"{visible.Name} {Address.Format(visible.Number, visible.Entrance, visible.Room, visible.Entrances)}";
     }
 
     private void Report(List<RowProblem> problems)

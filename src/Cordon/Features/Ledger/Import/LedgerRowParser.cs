@@ -90,6 +90,11 @@ public sealed class LedgerRowParser
             {
                 Problem(column, LedgerErrors.ValueTooLong, max);
             }
+            else if (value.Any(c => char.IsControl(c) || Text.IsInvisible(c)))
+            {
+                // Zero-width and direction characters make "政立路580弄" and a look-alike two different compounds.
+                Problem(column, LedgerErrors.ValueInvisible);
+            }
 
             return value;
         }
@@ -100,6 +105,10 @@ public sealed class LedgerRowParser
             if (value.Length > max)
             {
                 Problem(column, LedgerErrors.ValueTooLong, max);
+            }
+            else if (value.Any(c => char.IsControl(c) || Text.IsInvisible(c)))
+            {
+                Problem(column, LedgerErrors.ValueInvisible);
             }
 
             return value.Length == 0 ? null : value;
@@ -125,7 +134,7 @@ public sealed class LedgerRowParser
         }
 
         var room = Address.NormalizeRoom(Required(LedgerColumn.Room, 16));
-        if (room.Length > 0 && !room.Any(char.IsAsciiDigit))
+        if (room.Length > 0 && !Address.IsPlausibleRoom(room))
         {
             Problem(LedgerColumn.Room, LedgerErrors.RoomInvalid);
         }

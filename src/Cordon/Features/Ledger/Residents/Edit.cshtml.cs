@@ -151,8 +151,10 @@ public sealed class EditModel(CordonDb db, Caller caller, Catalog catalog, Local
                 var where = await db.Flats.Where(f => f.Id == holder.FlatId)
                     .Join(db.Buildings, f => f.BuildingId, b => b.Id, (f, b) => new { b.Number, f.Entrance, f.Room, b.Entrances })
                     .SingleOrDefaultAsync(cancellationToken);
-                ModelState.AddModelError(nameof(DocumentNumber), catalog.Message(LedgerErrors.DocumentNumberTaken,
-                    where is null ? catalog.Find("ledger.import.outside-your-jurisdiction", System.Globalization.CultureInfo.CurrentUICulture) : Platform.Places.Address.Format(where.Number, where.Entrance, where.Room, where.Entrances)));
+                // Where it is registered is said only inside the caller's jurisdiction; outside it, not even which neighborhood.
+                ModelState.AddModelError(nameof(DocumentNumber), where is null
+                    ? catalog.Message(LedgerErrors.DocumentUnavailable)
+                    : catalog.Message(LedgerErrors.DocumentNumberTaken, Platform.Places.Address.Format(where.Number, where.Entrance, where.Room, where.Entrances)));
             }
         }
 
