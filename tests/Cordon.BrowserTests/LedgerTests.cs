@@ -61,8 +61,11 @@ public sealed class LedgerTests(BrowserApp browser)
     {
         var page = await browser.PageAsync(1280, 900);
         await SignInAsync(page, "staff");
-        await page.GotoAsync("/Ledger/Search?q=王");
+        await page.GotoAsync("/Ledger/Search");
+        await page.GetByRole(AriaRole.Searchbox).FillAsync("王");
+        await page.GetByRole(AriaRole.Button, new() { Name = "搜索", Exact = true }).ClickAsync();
         await page.Locator("#results table tbody tr td a").First.ClickAsync();
+        Assert.DoesNotContain("王", page.Url, StringComparison.Ordinal);
         await page.GetByText("查看完整").First.ClickAsync();
         await page.GetByLabel("查看理由").First.FillAsync("核对采样登记");
         await page.GetByRole(AriaRole.Button, new() { Name = "查看", Exact = true }).First.ClickAsync();

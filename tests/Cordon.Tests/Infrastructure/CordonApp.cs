@@ -26,6 +26,9 @@ public class CordonApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public TestDatabase Database { get; private set; } = null!;
 
+    /// <summary>A database another app (or process) used before: kept when this app is disposed.</summary>
+    public TestDatabase? Reuse { get; init; }
+
     /// <summary>Forces a provider for tests about one provider; otherwise the run's provider.</summary>
     public string? Provider { get; init; }
 
@@ -40,7 +43,7 @@ public class CordonApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public virtual async ValueTask InitializeAsync()
     {
-        Database = await TestDatabase.CreateAsync(Provider);
+        Database = Reuse ?? await TestDatabase.CreateAsync(Provider);
         StartServer();
     }
 
@@ -113,7 +116,10 @@ public class CordonApp : WebApplicationFactory<Program>, IAsyncLifetime
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Database.DisposeAsync();
+        if (Reuse is null)
+        {
+            await Database.DisposeAsync();
+        }
         GC.SuppressFinalize(this);
     }
 

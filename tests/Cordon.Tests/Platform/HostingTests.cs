@@ -69,22 +69,10 @@ public sealed class HostingTests
     public async Task StartUpRefusalsAreOneBilingualLineAndANonZeroExit(string arguments, string zh, string en)
     {
         var data = Path.Combine(Path.GetTempPath(), "cordon-refusal-" + Guid.NewGuid().ToString("N"));
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
-        foreach (var argument in arguments.Split(' '))
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var (exit, output, errors) = await CordonProcess.RunAsync([.. arguments.Split(' '), "--Cordon:DataDirectory=" + data]);
+        var lines = (errors + output).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-        start.ArgumentList.Add("--Cordon:DataDirectory=" + data);
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-        var lines = (await stderr + await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-
-        Assert.Equal(78, process.ExitCode);
+        Assert.Equal(78, exit);
         var line = Assert.Single(lines);
         Assert.Contains(zh, line, StringComparison.Ordinal);
         Assert.Contains(en, line, StringComparison.Ordinal);
@@ -189,6 +177,40 @@ public sealed class HostingTests
         }
 
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
+    public async Task ADemoDatabaseStartedWithoutDemoIsRefusedUntilItsAccountsAreRemoved()
+    {
+        var database = await TestDatabase.CreateAsync();
+        try
+        {
+            await using (var demo = new CordonApp { Reuse = database })
+            {
+                await demo.InitializeAsync();
+            }
+
+            var refused = await CordonProcess.RunAsync([], database);
+            Assert.Equal(Hosting.RefusedExitCode, refused.ExitCode);
+            Assert.Contains("演示账号", refused.Errors, StringComparison.Ordinal);
+            Assert.Contains("--remove-demo-accounts", refused.Errors, StringComparison.Ordinal);
+
+            // The administrator gets back in through the console: demo accounts out of service, a new password for admin.
+            var removed = await CordonProcess.RunAsync(["--remove-demo-accounts", "--reset-password", "admin"], database);
+            Assert.Equal(0, removed.ExitCode);
+            var password = removed.Output.Trim().Split(' ')[^1];
+            Assert.True(password.Length >= 16, removed.Output + removed.Errors);
+
+            await using var later = new CordonApp { Reuse = database }.With("Cordon:Demo", "false");
+            await later.InitializeAsync();
+            var client = later.CreateClient();
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/v1/auth/login", new { userName = "commander", password = CordonApp.Password })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/v1/auth/login", new { userName = "admin", password })).StatusCode);
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
     }
 
     [Fact]

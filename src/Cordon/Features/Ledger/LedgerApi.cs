@@ -176,7 +176,8 @@ public static class Reveals
             return new(false, null, null, LedgerErrors.RevealFieldUnknown);
         }
 
-        if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length < 2)
+        var (why, words) = Reasons.Check(reason, 500);
+        if (!words)
         {
             return new(false, null, null, LedgerErrors.RevealReasonMissing);
         }
@@ -189,7 +190,7 @@ public static class Reveals
             return new(false, null, null, null);
         }
 
-        db.Audit(AuditAction.Reveal, nameof(Resident), residentId.ToString(), reason.Trim()[..Math.Min(reason.Trim().Length, 500)], new { field });
+        db.Audit(AuditAction.Reveal, nameof(Resident), residentId.ToString(), why, new { field });
         await db.SaveChangesAsync(cancellationToken);
         return new(true, field, field == DocumentNumber ? resident.DocumentNumber : resident.Phone, null);
     }

@@ -7,6 +7,7 @@ using Cordon.Platform.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 
 namespace Cordon.Features.Testing;
 
@@ -23,15 +24,36 @@ public sealed class LabModel(CordonDb db, Caller caller, SamplingCache cache, Ca
 
     public string? Error { get; private set; }
 
-    public void OnGet()
+    public List<TubeCorrection> Pending { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+
+    [Requires(Permission.Command)]
+    public Task<IActionResult> OnPostConfirmAsync(Guid id, CancellationToken cancellationToken) => DecideAsync(id, true, cancellationToken);
+
+    [Requires(Permission.Command)]
+    public Task<IActionResult> OnPostRejectAsync(Guid id, CancellationToken cancellationToken) => DecideAsync(id, false, cancellationToken);
+
+    private async Task<IActionResult> DecideAsync(Guid id, bool confirm, CancellationToken cancellationToken)
     {
+        var result = await LabApi.DecideAsync(id, confirm, db, caller, cache, catalog, clock, cancellationToken);
+        if (result.Result is Microsoft.AspNetCore.Http.HttpResults.NotFound)
+        {
+            return NotFound();
+        }
+
+        return Redirect("/Testing/Lab");
     }
+
+    private async Task LoadAsync(CancellationToken cancellationToken) =>
+        Pending = await db.TubeCorrections.AsNoTracking().Where(c => c.Status == CorrectionStatus.Pending).OrderBy(c => c.RequestedAt).Take(200).ToListAsync(cancellationToken);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         if (Upload is not { Length: > 0 } || Upload.Length > SpreadsheetReader.MaxFileBytes)
         {
             Error = catalog.Message(Upload is null ? FileErrors.FileMissing : FileErrors.FileTooLarge, SpreadsheetReader.MaxFileBytes / 1024 / 1024);
+            await LoadAsync(cancellationToken);
             return Page();
         }
 
@@ -46,6 +68,7 @@ public sealed class LabModel(CordonDb db, Caller caller, SamplingCache cache, Ca
             Error = catalog.Message(e.Error, e.Args);
         }
 
+        await LoadAsync(cancellationToken);
         return Page();
     }
 }

@@ -207,10 +207,10 @@ public static class LabResults
     }
 
     /// <summary>Reads a lab's CSV or xlsx: columns for the tube code, the result and (optionally) the report time.</summary>
-    public static List<LabResultItem> Read(Stream stream, string fileName)
+    public static List<LabResultItem?> Read(Stream stream, string fileName)
     {
-        var items = new List<LabResultItem>();
-        int tube = -1, result = -1, time = -1;
+        var items = new List<LabResultItem?>();
+        int tube = -1, result = -1, time = -1, reason = -1;
         foreach (var row in SpreadsheetReader.Read(stream, fileName))
         {
             if (row.IsBlank)
@@ -235,6 +235,10 @@ public static class LabResults
                     {
                         time = i;
                     }
+                    else if (header is "更正原因" or "原因" or "备注" or "reason")
+                    {
+                        reason = i;
+                    }
                 }
 
                 if (tube < 0 || result < 0)
@@ -251,7 +255,7 @@ public static class LabResults
 
             DateTime? at = time >= 0 && DateTime.TryParse(row.Cell(time), System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.AdjustToUniversal, out var parsed) ? parsed : null;
-            items.Add(new LabResultItem(row.Cell(tube), row.Cell(result), at) { Row = row.Number });
+            items.Add(new LabResultItem(row.Cell(tube), row.Cell(result), at, reason >= 0 ? row.Cell(reason) : null) { Row = row.Number });
         }
 
         if (tube < 0)

@@ -43,6 +43,9 @@ public sealed class SignInService(
     // A hash to check passwords of unknown names against, so both cost the same (no user-name oracle by timing).
     private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<CordonUser>().HashPassword(new CordonUser(), Guid.NewGuid().ToString()));
 
+    private void CheckAgainstDummy(CordonUser? user, string? password) =>
+        users.PasswordHasher.VerifyHashedPassword(user ?? new CordonUser(), DummyHash.Value, password ?? "");
+
     public async Task<(SignInOutcome Outcome, CordonUser? User)> CheckAsync(string? userName, string? password)
     {
         var typed = (userName ?? "").Trim();
@@ -62,7 +65,7 @@ public sealed class SignInService(
         var user = typed.Length == 0 ? null : await users.FindByNameAsync(typed);
         if (user is null || string.IsNullOrEmpty(password))
         {
-            new PasswordHasher<CordonUser>().VerifyHashedPassword(new CordonUser(), DummyHash.Value, password ?? "");
+            CheckAgainstDummy(null, password);
             await RecordAsync(AuditAction.SignInFailed, user, typed);
             return (SignInOutcome.Failed, null);
         }
@@ -72,7 +75,7 @@ public sealed class SignInService(
         var failKey = $"fail:{user.Id}:{generation}:{address}";
         if (cache.TryGetValue(lockKey, out _))
         {
-            new PasswordHasher<CordonUser>().VerifyHashedPassword(user, DummyHash.Value, password);
+            CheckAgainstDummy(user, password);
             await RecordAsync(AuditAction.SignInFailed, user, typed, "locked");
             return (SignInOutcome.LockedOut, null);
         }

@@ -17,7 +17,7 @@ public static class ResidentRules
     public static (string Value, Error? Error) Name(string? raw)
     {
         // NFKC and one space between words, so "张  三" and "张 三" are the same person.
-        var value = Text.Clean(raw);
+        var value = Text.Fold(raw);
         if (value.Length == 0)
         {
             return (value, PeopleErrors.NameMissing);

@@ -28,15 +28,20 @@ public static class Reasons
 /// <summary>Text typed by people, cleaned one way everywhere before it is stored or compared.</summary>
 public static class Text
 {
-    /// <summary>NFKC (full-width to half-width), trimmed, runs of white space as one space.</summary>
-    public static string Clean(string? raw)
+    /// <summary>Free text (a reason, a note): composed (NFC), trimmed, runs of white space as one space; Chinese punctuation kept.</summary>
+    public static string Clean(string? raw) => Collapse(raw, NormalizationForm.FormC);
+
+    /// <summary>A name or code, compared with others: also full-width letters and digits folded to half-width (NFKC).</summary>
+    public static string Fold(string? raw) => Collapse(raw, NormalizationForm.FormKC);
+
+    private static string Collapse(string? raw, NormalizationForm form)
     {
         if (string.IsNullOrEmpty(raw))
         {
             return "";
         }
 
-        var value = raw.Normalize(NormalizationForm.FormKC);
+        var value = raw.Normalize(form);
         var builder = new StringBuilder(value.Length);
         var space = false;
         foreach (var c in value)

@@ -80,6 +80,17 @@ public sealed class IndexModel(LedgerImporter importer, DataDirectory data, Call
         return result;
     }
 
+    /// <summary>Cancel deletes the waiting upload at once: it holds full ID numbers.</summary>
+    public IActionResult OnPostCancel()
+    {
+        if (Token is { Length: 32 } token && token.All(char.IsAsciiHexDigit) && System.IO.File.Exists(PathOf(token)))
+        {
+            System.IO.File.Delete(PathOf(token));
+        }
+
+        return Redirect("/Ledger/Import");
+    }
+
     private async Task<IActionResult> RunAsync(bool dryRun, CancellationToken cancellationToken)
     {
         try
@@ -102,7 +113,7 @@ public sealed class IndexModel(LedgerImporter importer, DataDirectory data, Call
 
     private void CleanUp()
     {
-        var cutoff = clock.GetUtcNow().UtcDateTime.AddHours(-2);
+        var cutoff = clock.GetUtcNow().UtcDateTime - Platform.Files.UploadSweeper.MaxAge;
         foreach (var file in Directory.EnumerateFiles(data.Sub("imports"), "*.upload"))
         {
             if (System.IO.File.GetLastWriteTimeUtc(file) < cutoff)

@@ -38,11 +38,8 @@ public sealed class MissingModel(CordonDb db, Caller caller) : PageModel
             People = [.. People.Where(p => p.Tags.HasFlag(NeedTag.Mobility))];
         }
 
-        if (!caller.Can(Permission.SeePhones))
-        {
-            People = [.. People.Select(p => p with { Phone = Mask.Phone(p.Phone) })];
-        }
-
+        People = [.. People.Select(p => p with { Phone = caller.Phone(p.Phone) })];
+        await db.AuditReadAsync(home ? "home-sampling-list" : "door-knock-list", new { roundId = id, compoundId, buildingId }, People.Count, cancellationToken);
         return Page();
     }
 }

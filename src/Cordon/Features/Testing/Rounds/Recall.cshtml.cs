@@ -27,6 +27,7 @@ public sealed class RecallModel(CordonDb db, Caller caller) : PageModel
 
         Round = round;
         People = await CoverageApi.RecallListAsync(db, caller, id, cancellationToken);
+        await db.AuditReadAsync("recall-list", new { roundId = id }, People.Count, cancellationToken);
         RecallRoundId = await db.TestingRounds.Where(r => r.RecallOf == id).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(cancellationToken);
         return Page();
     }
