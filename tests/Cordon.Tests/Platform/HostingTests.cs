@@ -147,6 +147,40 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task TheSetupCodeSentFourTimesAtOnceMakesOneAdministrator()
+    {
+        var logs = new CapturedLogs();
+        await using var app = new CordonApp { ConfigureTestServices = s => s.AddSingleton<ILoggerProvider>(logs) }.With("Cordon:Demo", "false");
+        await app.InitializeAsync();
+        var code = System.Text.RegularExpressions.Regex.Match(logs.Lines.Single(l => l.Contains("/setup", StringComparison.Ordinal)), "[A-Z0-9]{4}-[A-Z0-9]{4}").Value;
+
+        // Four browsers each read the form, then all send the right code at the same moment.
+        var forms = new List<(PageClient Pages, string Token)>();
+        for (var i = 0; i < 4; i++)
+        {
+            var pages = app.Pages();
+            var form = await pages.PageAsync("/setup");
+            forms.Add((pages, form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!));
+        }
+
+        var answers = await Task.WhenAll(forms.Select((f, i) => f.Pages.Http.PostAsync("/setup", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Code"] = code,
+            ["SubdistrictName"] = "五角场街道",
+            ["DivisionCode"] = "310110",
+            ["UserName"] = "chief" + i,
+            ["DisplayName"] = "主任",
+            ["Password"] = CordonApp.Password,
+            ["ConfirmPassword"] = CordonApp.Password,
+            ["__RequestVerificationToken"] = f.Token,
+        }))));
+
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Redirect);
+        Assert.Equal(1, await app.DbAsync(db => db.Users.CountAsync()));
+        Assert.Equal(1, await app.DbAsync(db => db.Subdistricts.CountAsync()));
+    }
+
+    [Fact]
     public async Task SqliteRunsInWriteAheadLogModeInTheDataDirectory()
     {
         await using var app = new CordonApp { Provider = "Sqlite" }.With("Cordon:Demo", "false");
