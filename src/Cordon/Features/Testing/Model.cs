@@ -74,6 +74,21 @@ public sealed class TestingRound : ITenantOwned, IAudited
     /// <summary>Samples an hour a point is planned for until the round measures its own rate.</summary>
     public int PlannedRatePerPoint { get; set; } = 150;
 
+    /// <summary>What every tube barcode of this round starts with (the lab's batch prefix), or empty.</summary>
+    public string TubePrefix { get; set; } = "";
+
+    /// <summary>The exact length of this round's tube barcodes, or 0 for any length from 6 to 32.</summary>
+    public int TubeLength { get; set; }
+
+    /// <summary>
+    /// Whether a scan is one of this round's tube barcodes: letters and digits, the round's prefix and length when set.
+    /// A scan that is not (a code missing a character, <c>hello world</c>) never becomes the current tube.
+    /// </summary>
+    public bool IsTubeCode(string code) =>
+        code.Length is >= 6 and <= 32 && code.All(char.IsAsciiLetterOrDigit)
+        && code.StartsWith(TubePrefix, StringComparison.OrdinalIgnoreCase)
+        && (TubeLength == 0 || code.Length == TubeLength);
+
     /// <summary>Set on a recall round (复核): single-tube retests of the members of this round's positive pools.</summary>
     public Guid? RecallOf { get; set; }
 
@@ -383,4 +398,55 @@ public sealed class TubeCorrection : ITenantOwned, IAudited
 
         return null;
     }
+}
+
+public enum KnockOutcome
+{
+    /// <summary>无人应门: nobody opened; knock again later.</summary>
+    NobodyHome,
+
+    /// <summary>马上下楼: they are coming down to the sampling point.</summary>
+    WillComeDown,
+
+    /// <summary>已在别处采样: sampled elsewhere (work, hospital); the committee checks.</summary>
+    SampledElsewhere,
+
+    /// <summary>拒绝: refused; the committee follows up.</summary>
+    Refused,
+
+    /// <summary>已搬走: no longer lives here; the ledger is corrected by the committee.</summary>
+    MovedOut,
+}
+
+/// <summary>
+/// 敲门记录: what a volunteer found at a resident's door during a round, recorded on the phone (offline too: the id is
+/// made on the device). The door-knock list and the dashboard show the latest per person.
+/// </summary>
+public sealed class DoorKnock : IInJurisdiction
+{
+    public Guid Id { get; set; }
+
+    public Guid SubdistrictId { get; set; }
+
+    public Guid NeighborhoodId { get; set; }
+
+    public Guid CompoundId { get; set; }
+
+    public Guid RoundId { get; set; }
+
+    public Guid ResidentId { get; set; }
+
+    public Guid FlatId { get; set; }
+
+    public KnockOutcome Outcome { get; set; }
+
+    public string Note { get; set; } = "";
+
+    public DateTime KnockedAt { get; set; }
+
+    public DateTime RecordedAt { get; set; }
+
+    public string UserId { get; set; } = "";
+
+    public string UserName { get; set; } = "";
 }

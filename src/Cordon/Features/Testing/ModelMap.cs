@@ -15,7 +15,8 @@ internal sealed class TestingMap :
     IEntityTypeConfiguration<Visitor>,
     IEntityTypeConfiguration<Exemption>,
     IEntityTypeConfiguration<PositiveCase>,
-    IEntityTypeConfiguration<TubeCorrection>
+    IEntityTypeConfiguration<TubeCorrection>,
+    IEntityTypeConfiguration<DoorKnock>
 {
     public void Configure(EntityTypeBuilder<TestingRound> b)
     {
@@ -23,6 +24,7 @@ internal sealed class TestingMap :
         b.Property(r => r.Name).HasMaxLength(64);
         b.Property(r => r.Rule).HasConversion<string>().HasMaxLength(24);
         b.Property(r => r.Status).HasConversion<string>().HasMaxLength(12);
+        b.Property(r => r.TubePrefix).HasMaxLength(8);
         b.HasIndex(r => new { r.SubdistrictId, r.Status, r.StartsAt });
         b.HasIndex(r => new { r.SubdistrictId, r.SeriesId });
     }
@@ -120,5 +122,17 @@ internal sealed class TestingMap :
         b.HasIndex(c => new { c.SubdistrictId, c.Status, c.RequestedAt });
         b.HasIndex(c => new { c.SubdistrictId, c.TubeId });
         b.HasOne<Tube>().WithMany().HasForeignKey(c => c.TubeId).OnDelete(DeleteBehavior.Restrict);
+    }
+
+    public void Configure(EntityTypeBuilder<DoorKnock> b)
+    {
+        b.ToTable("DoorKnocks");
+        b.Property(k => k.Id).ValueGeneratedNever();
+        b.Property(k => k.Outcome).HasConversion<string>().HasMaxLength(20);
+        b.Property(k => k.Note).HasMaxLength(200);
+        b.Property(k => k.UserId).HasMaxLength(64);
+        b.Property(k => k.UserName).HasMaxLength(128);
+        b.HasIndex(k => new { k.SubdistrictId, k.RoundId, k.ResidentId, k.KnockedAt });
+        b.HasOne<TestingRound>().WithMany().HasForeignKey(k => k.RoundId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -331,9 +331,9 @@ public sealed class SamplingRegistrar(CordonDb db, SamplingCache cache, TimeProv
         }
 
         var tubeCode = SamplingCache.Code(command.TubeCode);
-        if (tubeCode.Length is 0 or > MaxTubeCode || !tubeCode.All(char.IsAsciiLetterOrDigit))
+        if (tubeCode.Length is 0 or > MaxTubeCode || !tubeCode.All(char.IsAsciiLetterOrDigit) || !round.IsTubeCode(tubeCode))
         {
-            return SampleOutcome.Refused(TestingErrors.TubeCodeInvalid);
+            return SampleOutcome.Refused(TestingErrors.TubeCodeInvalid, new { round.TubePrefix, round.TubeLength });
         }
 
         var takenAt = command.TakenAt?.ToUniversalTime() ?? now;

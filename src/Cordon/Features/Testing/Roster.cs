@@ -16,7 +16,9 @@ public sealed record RoundRequest(
     DateTime? StartsAt,
     DateTime? EndsAt,
     RoundRule? Rule = null,
-    Guid? SeriesId = null);
+    Guid? SeriesId = null,
+    string? TubePrefix = null,
+    int? TubeLength = null);
 
 /// <summary>The scope of a round, resolved once: which residents are expected.</summary>
 public sealed record RoundScopeSet(Guid RoundId, Guid? RecallOf, List<Guid> Neighborhoods, List<Guid> Compounds, List<Guid> Buildings);
@@ -63,6 +65,13 @@ public static class Roster
             return (null, TestingErrors.ScopeEmpty);
         }
 
+        var prefix = (request.TubePrefix ?? "").Trim().ToUpperInvariant();
+        var length = request.TubeLength ?? 0;
+        if (prefix.Length > 8 || !prefix.All(char.IsAsciiLetterOrDigit) || length is not 0 and (< 6 or > 32) || (length > 0 && prefix.Length >= length))
+        {
+            return (null, TestingErrors.TubeFormatInvalid);
+        }
+
         var rule = request.Rule ?? RoundRule.Routine;
         var round = new TestingRound
         {
@@ -72,6 +81,8 @@ public static class Roster
             StartsAt = starts,
             EndsAt = ends,
             Rule = rule,
+            TubePrefix = prefix,
+            TubeLength = length,
             SeriesId = rule == RoundRule.TwoWithin48Hours ? request.SeriesId ?? Guid.CreateVersion7() : null,
             CreatedAt = now,
         };

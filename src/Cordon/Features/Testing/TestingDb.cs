@@ -30,5 +30,7 @@ public static class TestingDb
         public DbSet<PositiveCase> PositiveCases => db.Set<PositiveCase>();
 
         public DbSet<TubeCorrection> TubeCorrections => db.Set<TubeCorrection>();
+
+        public DbSet<DoorKnock> DoorKnocks => db.Set<DoorKnock>();
     }
 }

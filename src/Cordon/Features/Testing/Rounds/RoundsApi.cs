@@ -36,7 +36,7 @@ public static class RoundsApi
 
     public sealed record RoundView(
         Guid Id, string Name, RoundStatus Status, int PoolSize, DateTime StartsAt, DateTime EndsAt, RoundRule Rule, Guid? SeriesId, Guid? RecallOf,
-        IReadOnlyList<Guid> NeighborhoodIds, IReadOnlyList<Guid> CompoundIds, IReadOnlyList<Guid> BuildingIds, DateTime? ClosedAt);
+        IReadOnlyList<Guid> NeighborhoodIds, IReadOnlyList<Guid> CompoundIds, IReadOnlyList<Guid> BuildingIds, DateTime? ClosedAt, string TubePrefix, int TubeLength);
 
     public sealed record ExemptionRequest(Guid ResidentId, ExemptionKind? Kind, string? Note);
 
@@ -135,7 +135,7 @@ public static class RoundsApi
     {
         var scope = await Roster.ScopeAsync(db, round, cancellationToken);
         return new RoundView(round.Id, round.Name, round.Status, round.PoolSize, round.StartsAt, round.EndsAt, round.Rule, round.SeriesId, round.RecallOf,
-            scope.Neighborhoods, scope.Compounds, scope.Buildings, round.ClosedAt);
+            scope.Neighborhoods, scope.Compounds, scope.Buildings, round.ClosedAt, round.TubePrefix, round.TubeLength);
     }
 
     private static async Task<Results<Ok<RoundView>, NotFound, ProblemHttpResult>> ChangeAsync(

@@ -49,7 +49,9 @@ public static class SamplingApi
     /// <summary>One person of the offline roster: <c>single</c> says "single tube" and never why.</summary>
     public sealed record RosterPerson(string Code, string Name, string Address, bool Single);
 
-    public sealed record RosterResponse(Guid RoundId, string Name, RoundStatus Status, int PoolSize, IReadOnlyList<RosterPerson> People, IReadOnlyList<string> Sampled, IReadOnlyList<TubeView> Tubes);
+    public sealed record RosterResponse(
+        Guid RoundId, string Name, RoundStatus Status, int PoolSize, IReadOnlyList<RosterPerson> People, IReadOnlyList<string> Sampled, IReadOnlyList<TubeView> Tubes,
+        string TubePrefix, int TubeLength);
 
     /// <summary>The batch contract of every offline queue (docs/decisions/010): one result per item, in the order sent.</summary>
     public sealed record BatchItemResult(Guid Id, int Index, int Status, SampleView? Record, string? Code, string? Detail, string? Zh, string? En, object? Details);
@@ -101,7 +103,7 @@ public static class SamplingApi
                     round.PoolSize == 1 || single.Contains(p.Id))),
                 .. visitors.Select(v => new RosterPerson(v.SamplingCode, sees ? v.Name : Names.Mask(v.Name), "", round.PoolSize == 1)),
             ],
-            sampled, tubes);
+            sampled, tubes, round.TubePrefix, round.TubeLength);
         await db.AuditReadAsync("sampling-roster", new { roundId = id }, roster.People.Count, cancellationToken);
         return TypedResults.Ok(roster);
     }
