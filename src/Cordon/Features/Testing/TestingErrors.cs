@@ -18,6 +18,8 @@ public static class TestingErrors
     public static readonly Error FieldTooLong = new("field_too_long", StatusCodes.Status400BadRequest);
     public static readonly Error TubeNotSealed = new("tube_not_sealed");
     public static readonly Error TubeFormatInvalid = new("tube_format_invalid");
+    public static readonly Error KnockOutcomeMissing = new("knock_outcome_missing");
+    public static readonly Error KnockNoteInvalid = new("knock_note_invalid");
     public static readonly Error CorrectionReasonMissing = new("correction_reason_missing");
     public static readonly Error CorrectionNotFound = new("correction_not_found", StatusCodes.Status404NotFound);
     public static readonly Error PoolSizeInvalid = new("pool_size_invalid");

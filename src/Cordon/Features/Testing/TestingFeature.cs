@@ -19,6 +19,7 @@ public static class TestingFeature
         builder.Services.AddScoped<IHomeTile, TestingTile>();
         builder.Services.AddScoped<Platform.Offline.IConflictResolver, SamplingConflicts>();
         builder.Services.AddNavItem("nav.lab", "/Testing/Lab", Permission.ReportResults, 31);
+        builder.Services.AddNavItem("nav.knock", "/Testing/Knock", Permission.ViewResidents, 32);
         builder.Services.AddSingleton<IResidentSection>(new TestingHistorySection());
         return builder;
     }

@@ -8,7 +8,7 @@ namespace Cordon.Platform.Web;
 /// offline sampler). A cookie-authenticated write must carry the antiforgery header, or another site
 /// could make the browser send it.
 /// </summary>
-internal sealed class ApiAntiforgery(IAntiforgery antiforgery) : IEndpointFilter
+internal sealed class ApiAntiforgery(IAntiforgery antiforgery, Localization.Catalog catalog) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -19,8 +19,7 @@ internal sealed class ApiAntiforgery(IAntiforgery antiforgery) : IEndpointFilter
         var writes = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method);
         if (viaCookie && writes && !await antiforgery.IsRequestValidAsync(http))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "antiforgery",
-                extensions: new Dictionary<string, object?> { ["code"] = "antiforgery" });
+            return catalog.Problem(HttpErrors.Antiforgery);
         }
 
         return await next(context);

@@ -25,6 +25,9 @@ public static class HttpErrors
     public static readonly Error UnsupportedMediaType = new("unsupported_media_type", StatusCodes.Status415UnsupportedMediaType);
     public static readonly Error TooManyRequests = new("too_many_requests", StatusCodes.Status429TooManyRequests);
 
+    /// <summary>A write with the session cookie but without the page's antiforgery token: another site may have sent it.</summary>
+    public static readonly Error Antiforgery = new("antiforgery", StatusCodes.Status400BadRequest);
+
     /// <summary>The error for a status code; anything unexpected is a server error with the request id.</summary>
     public static Error For(int status) => status switch
     {

@@ -1,6 +1,8 @@
 using Cordon.Platform;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
+using Cordon.Platform.Localization;
+using Cordon.Platform.Web;
 using Cordon.Platform.People;
 using Cordon.Platform.Places;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,6 +18,7 @@ public static class CoverageApi
         var rounds = app.MapApi("/testing/rounds").RequireAuthorization(RolePermissions.PolicyName(Permission.ViewResidents));
         rounds.MapGet("/{id:guid}/coverage", RoundCoverage);
         rounds.MapGet("/{id:guid}/recall", Recall);
+        rounds.MapPost("/{id:guid}/knocks", Knock);
         return app;
     }
 
@@ -50,6 +53,40 @@ public static class CoverageApi
         var list = await RecallListAsync(db, caller, id, cancellationToken);
         await db.AuditReadAsync("recall-list", new { roundId = id }, list.Count, cancellationToken);
         return TypedResults.Ok(list);
+    }
+
+    /// <summary>A volunteer's finding at a door (201, or 200 with the first answer for a retry of the same id).</summary>
+    public static async Task<Results<Created<KnockView>, Ok<KnockView>, NotFound, ProblemHttpResult>> Knock(
+        Guid id, KnockCommand body, CordonDb db, Caller caller, Catalog catalog, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await RoundsApi.FindAsync(db, caller, id, run: false, tracked: false, cancellationToken) is not { } round)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var (knock, created, error) = await Knocks.RecordAsync(db, caller, round, body, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        if (error is not null)
+        {
+            return catalog.Problem(error);
+        }
+
+        if (!created)
+        {
+            return TypedResults.Ok(knock!);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
+        {
+            // The same knock sent twice at once: the other request stored it; answer as a retry.
+            db.ChangeTracker.Clear();
+            return TypedResults.Ok(knock!);
+        }
+
+        return TypedResults.Created($"/api/v1/testing/rounds/{id}/knocks/{knock!.Id}", knock);
     }
 
     /// <summary>The members of the round's positive pools the caller may see (jurisdiction filters), with their retest.</summary>

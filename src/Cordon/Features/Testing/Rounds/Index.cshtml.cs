@@ -60,6 +60,9 @@ public sealed class IndexModel(CordonDb db, Caller caller, Catalog catalog, Time
         return Redirect($"/Testing/Rounds/{id}");
     }
 
+    /// <summary>What the door-knockers found, the latest knock per person still counted.</summary>
+    public List<(KnockOutcome Outcome, int Count)> Knocks { get; private set; } = [];
+
     private async Task<bool> LoadAsync(Guid id, Guid? compoundId, CancellationToken cancellationToken)
     {
         var round = await RoundsApi.FindAsync(db, caller, id, run: false, tracked: false, cancellationToken);
@@ -86,6 +89,9 @@ public sealed class IndexModel(CordonDb db, Caller caller, Catalog catalog, Time
         PositivePools = await db.Tubes.CountAsync(t => t.RoundId == id && t.Result == TubeResult.Positive && t.Capacity > 1, cancellationToken);
         OpenTubes = await db.Tubes.CountAsync(t => t.RoundId == id && t.SealedAt == null, cancellationToken);
         RecallRoundId = await db.TestingRounds.Where(r => r.RecallOf == id).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(cancellationToken);
+        Knocks = [.. (await Testing.Knocks.LatestAsync(db, id, null, cancellationToken)).Values
+            .Where(k => compoundId is null || k.CompoundId == compoundId)
+            .GroupBy(k => k.Outcome).OrderBy(g => g.Key).Select(g => (g.Key, g.Count()))];
         return true;
     }
 }

@@ -173,7 +173,7 @@ public static class SamplingApi
     }
 
     /// <summary>201 with the record; 200 with the first record for a retry; 409 for the same id with other content; 400/422 with a code otherwise; 503 when saturated.</summary>
-    public static async Task<IResult> Register(SampleCommand body, SampleWriter writer, Caller caller, Catalog catalog, HttpContext http)
+    public static async Task<Results<Created<SampleView>, Ok<SampleView>, ProblemHttpResult>> Register(SampleCommand body, SampleWriter writer, Caller caller, Catalog catalog, HttpContext http)
     {
         if (body.Malformed() is { } malformed)
         {
@@ -194,7 +194,7 @@ public static class SamplingApi
     /// an overlong field) is refused alone with its index, before anything reaches the shared writer. Refusals go to
     /// the supervisors' conflict inbox, without the typed ID number, so nothing is dropped unseen.
     /// </summary>
-    public static async Task<IResult> RegisterBatch(
+    public static async Task<Results<Ok<BatchItemResult?[]>, ProblemHttpResult>> RegisterBatch(
         List<SampleCommand?>? body, SampleWriter writer, Caller caller, Catalog catalog, HttpContext http, ConflictInbox inbox, CancellationToken cancellationToken)
     {
         if (body is null)
@@ -273,12 +273,12 @@ public static class SamplingApi
         return TypedResults.Ok(results);
     }
 
-    public static IResult Result(SampleOutcome outcome, Catalog catalog) => outcome switch
+    public static Results<Created<SampleView>, Ok<SampleView>, ProblemHttpResult> Result(SampleOutcome outcome, Catalog catalog) => outcome switch
     {
         { Status: StatusCodes.Status201Created, Record: { } record } => TypedResults.Created($"/api/v1/sampling/records/{record.Id}", record),
         { Status: StatusCodes.Status200OK, Record: { } record } => TypedResults.Ok(record),
         { Error: { } error } => catalog.ProblemWithDetails(error, outcome.Details, outcome.Args ?? []),
-        _ => TypedResults.StatusCode(StatusCodes.Status500InternalServerError),
+        _ => throw new InvalidOperationException("A sample outcome is a record or a refusal."),
     };
 
     public static async Task<Results<Ok<TubeView>, ProblemHttpResult>> Seal(string tubeCode, SamplingRegistrar registrar, Catalog catalog, CancellationToken cancellationToken)
@@ -315,7 +315,7 @@ public static class SamplingApi
         return new BatchItemResult(id, index, error.Status, null, error.Code, Catalog.IsEnglish(System.Globalization.CultureInfo.CurrentUICulture) ? en : zh, zh, en, details);
     }
 
-    private static IResult Busy(HttpContext http, Catalog catalog)
+    private static ProblemHttpResult Busy(HttpContext http, Catalog catalog)
     {
         http.Response.Headers.RetryAfter = "1";
         return catalog.Problem(TestingErrors.Busy);
