@@ -1,0 +1,96 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace Cordon.BrowserTests;
+
+/// <summary>Issue 10 §2.8: every control on every page is at least 44 px tall on a 360-px phone.</summary>
+public sealed class TouchTargetTests(BrowserApp browser, ITestOutputHelper output)
+{
+    private const int Minimum = 44;
+
+    [Fact]
+    public async Task EveryControlOnEveryPageIsAtLeast44PixelsTallOnAPhone()
+    {
+        var pages = await PagesAsync();
+        var small = new List<string>();
+        foreach (var (user, urls) in pages)
+        {
+            var page = await browser.PageAsync(360, 780);
+            if (user is not null)
+            {
+                await LedgerTests.SignInAsync(page, user);
+            }
+
+            foreach (var url in urls)
+            {
+                var response = await page.GotoAsync(url);
+                Assert.True(response is { Ok: true }, $"{user} {url}: {response?.Status}");
+                // Open every disclosure so what it hides is measured too.
+                await page.EvaluateAsync("() => document.querySelectorAll('details').forEach(d => d.open = true)");
+                var found = await page.EvaluateAsync<JsonElement>(MeasureScript, Minimum);
+                foreach (var item in found.EnumerateArray())
+                {
+                    small.Add($"{user ?? "anonymous"} {url}: {item.GetString()}");
+                }
+            }
+
+            await page.Context.CloseAsync();
+        }
+
+        output.WriteLine($"Measured {pages.Sum(p => p.Urls.Count)} pages.");
+        Assert.True(small.Count == 0, "Controls under 44 px:\n" + string.Join("\n", small));
+    }
+
+    // Visible controls: buttons, links styled as buttons, text inputs, selects, textareas, summaries; a checkbox or
+    // radio counts by its label, which is what a thumb presses.
+    private const string MeasureScript = """
+        min => {
+          const out = [];
+          const visible = e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e); return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
+          const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.name ? '[name=' + e.name + ']' : '') + ' "' + (e.innerText || e.value || e.placeholder || '').trim().slice(0, 30) + '"';
+          for (const e of document.querySelectorAll('button, a.button, input, select, textarea, summary')) {
+            if (e.type === 'hidden' || !visible(e) || e.closest('.print-only')) continue;
+            let target = e;
+            if (e.type === 'checkbox' || e.type === 'radio') target = e.closest('label') || e;
+            const h = target.getBoundingClientRect().height;
+            if (h + 0.5 < min) out.push(name(e) + ' is ' + Math.round(h) + ' px');
+          }
+          return out;
+        }
+        """;
+
+    private async Task<List<(string? User, List<string> Urls)>> PagesAsync()
+    {
+        var app = browser.App;
+        var commander = await app.ApiAsync("commander");
+        var compound = await app.DbAsync(db => db.Compounds.Where(c => c.Name == "政立路580弄").Select(c => c.Id).SingleAsync());
+        var created = await commander.PostAsJsonAsync("/api/v1/testing/rounds", new { name = "触控测试", compoundIds = new[] { compound } });
+        var round = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await commander.PostAsync($"/api/v1/testing/rounds/{round}/open", null)).EnsureSuccessStatusCode();
+        var building = await app.DbAsync(db => db.Buildings.Where(b => b.CompoundId == compound).OrderBy(b => b.SortKey).Select(b => b.Id).FirstAsync());
+        var flat = await app.DbAsync(db => db.Flats.Where(f => f.BuildingId == building && db.Residents.Any(r => r.FlatId == f.Id)).Select(f => f.Id).FirstAsync());
+        var resident = await app.DbAsync(db => db.Residents.Where(r => r.FlatId == flat).Select(r => r.Id).FirstAsync());
+        var user = await app.DbAsync(db => db.Users.Where(u => u.UserName == "volunteer").Select(u => u.Id).SingleAsync());
+        string[] testing =
+        [
+            "/Testing", $"/Testing/Rounds/{round}", $"/Testing/Rounds/{round}/Plan", $"/Testing/Rounds/{round}/Missing?buildingId={building}",
+            $"/Testing/Rounds/{round}/Missing?home=true", $"/Testing/Rounds/{round}/Buildings/{building}", $"/Testing/Rounds/{round}/Flats/{flat}",
+            $"/Testing/Rounds/{round}/Recall", "/Testing/Lab", "/Testing/Sample", "/Testing/Knock", "/Conflicts",
+        ];
+        string[] ledger =
+        [
+            "/", "/Ledger", "/Ledger/Search", $"/Ledger/Compounds/{compound}", $"/Ledger/Buildings/{building}", $"/Ledger/Flats/{flat}",
+            $"/Ledger/Residents/{resident}", $"/Ledger/Residents/Edit/{resident}", "/Ledger/Import",
+        ];
+        return
+        [
+            (null, ["/Account/Login"]),
+            ("commander", [.. ledger, .. testing, "/Audit"]),
+            ("volunteer", ["/", "/Testing/Knock", $"/Testing/Rounds/{round}/Missing?buildingId={building}", $"/Ledger/Residents/{resident}"]),
+            ("sampler", ["/", "/Testing", "/Testing/Sample"]),
+            ("admin", ["/Admin/Users", $"/Admin/Users/Edit/{user}", "/Audit"]),
+        ];
+    }
+}
