@@ -71,7 +71,7 @@ public sealed class TestingRound : ITenantOwned, IAudited
 
     public DateTime? ClosedAt { get; set; }
 
-    /// <summary>Samples an hour a point is planned for until the round measures its own rate.</summary>
+    /// <summary>Samples an hour one sampler is planned for (a point's rate is its samplers × this) until the round measures its own.</summary>
     public int PlannedRatePerPoint { get; set; } = 150;
 
     /// <summary>What every tube barcode of this round starts with (the lab's batch prefix), or empty.</summary>
@@ -171,6 +171,9 @@ public sealed class SamplingPoint : ITenantOwned, IAudited
     public Guid RoundId { get; set; }
 
     public string Name { get; set; } = "";
+
+    /// <summary>The compound the point stands in: its buildings are sent here first. Null: a point that serves any.</summary>
+    public Guid? CompoundId { get; set; }
 
     public DateTime CreatedAt { get; set; }
 }

@@ -5,10 +5,31 @@ using Microsoft.EntityFrameworkCore;
 namespace Cordon.Features.Testing;
 
 /// <summary>A building still to come down: <see cref="Headcount"/> people of it are missing in the round.</summary>
-public sealed record PlanBuilding(Guid Id, string Number, int SortKey, int Headcount, string Compound = "");
+public sealed record PlanBuilding(Guid Id, string Number, int SortKey, int Headcount, string Compound = "", Guid? CompoundId = null);
 
-/// <summary>A sampling point and the samples an hour it takes.</summary>
-public sealed record PlanPoint(Guid Id, string Name, double RatePerHour);
+/// <summary>
+/// A sampling point, the compound it stands in (null: it serves any), how many samplers stand there, and the samples an
+/// hour it takes (the samplers' planned rate until the round measures its own).
+/// </summary>
+public sealed record PlanPoint(Guid Id, string Name, double RatePerHour, Guid? CompoundId = null, int Samplers = 1);
+
+public enum PlanWarningKind
+{
+    /// <summary>A point with nobody planned to stand at it: it is given no building.</summary>
+    NoSampler,
+
+    /// <summary>A compound with no point of its own: its buildings are sent to the nearest one that has samplers.</summary>
+    NoPointInCompound,
+
+    /// <summary>The plan finishes after the round ends.</summary>
+    EndsAfterRound,
+
+    /// <summary>No point can take anybody: no timetable.</summary>
+    NoPoints,
+}
+
+/// <summary>Something the planner must see before printing the notices.</summary>
+public sealed record PlanWarning(PlanWarningKind Kind, string? Subject = null, DateTime? At = null);
 
 /// <summary>When one building's residents come down, and to which point; times are UTC, on five-minute marks.</summary>
 public sealed record PlanSlot(PlanBuilding Building, PlanPoint Point, DateTime Start, DateTime End)
@@ -19,9 +40,11 @@ public sealed record PlanSlot(PlanBuilding Building, PlanPoint Point, DateTime S
 /// <summary>What one point is given: buildings, people and when it should be done.</summary>
 public sealed record PointLoad(PlanPoint Point, int Buildings, int Headcount, DateTime FinishesAt);
 
-/// <summary>A building-by-building timetable, in building order.</summary>
+/// <summary>A building-by-building timetable, in building order, with what the planner must see.</summary>
 public sealed record SlotTimetable(DateTime StartsAt, IReadOnlyList<PlanSlot> Slots, IReadOnlyList<PointLoad> Points)
 {
+    public IReadOnlyList<PlanWarning> Warnings { get; init; } = [];
+
     public DateTime FinishesAt => Points.Count == 0 ? StartsAt : Points.Max(p => p.FinishesAt);
 }
 
@@ -58,12 +81,14 @@ public static class SlotPlan
     private static readonly long RoundingTicks = TimeSpan.FromMinutes(RoundingMinutes).Ticks;
 
     /// <summary>
-    /// Greedy list scheduling: buildings in number order, each to the point that becomes free first
-    /// (ties to the earlier point), for headcount ÷ rate. The schedule itself is exact; only the
-    /// slots shown are rounded (start down, end up), so rounding never accumulates, and two
-    /// neighbours at one point may share at most five minutes. Buildings with nobody missing get no slot.
+    /// Greedy list scheduling: buildings in compound and number order, each to the point that becomes free first among
+    /// the points of its own compound that have samplers (else the shared points, else any point with samplers, with
+    /// a warning), for headcount ÷ rate. The schedule itself is exact; a slot is shown rounded out to five minutes
+    /// (start down, end up) but never starting before the slot before it at the same point ends, so two buildings are
+    /// never told the same minute at one point and rounding never accumulates. Buildings with nobody missing get no
+    /// slot; a plan finishing after <paramref name="roundEnds"/> says so.
     /// </summary>
-    public static SlotTimetable Compute(IEnumerable<PlanBuilding> buildings, IEnumerable<PlanPoint> points, DateTime start)
+    public static SlotTimetable Compute(IEnumerable<PlanBuilding> buildings, IEnumerable<PlanPoint> points, DateTime start, DateTime? roundEnds = null)
     {
         var pointList = points.ToList();
         if (pointList.FirstOrDefault(p => !(p.RatePerHour > 0) || double.IsInfinity(p.RatePerHour)) is { } bad)
@@ -71,29 +96,52 @@ public static class SlotPlan
             throw new ArgumentOutOfRangeException(nameof(points), bad.RatePerHour, $"Point '{bad.Name}' needs a positive rate.");
         }
 
+        var warnings = pointList.Where(p => p.Samplers <= 0).Select(p => new PlanWarning(PlanWarningKind.NoSampler, p.Name)).ToList();
+        var staffed = pointList.Select((p, i) => (Point: p, Index: i)).Where(x => x.Point.Samplers > 0).ToList();
         var free = pointList.Select(_ => start).ToArray();
+        var shownEnd = pointList.Select(_ => DateTime.MinValue).ToArray();
         var buildingCount = new int[pointList.Count];
         var headcount = new int[pointList.Count];
         var slots = new List<PlanSlot>();
-        if (pointList.Count > 0)
+        var wanting = buildings.Where(b => b.Headcount > 0)
+            .OrderBy(b => b.Compound, StringComparer.Ordinal).ThenBy(b => b.SortKey).ThenBy(b => b.Number, StringComparer.Ordinal).ToList();
+        if (staffed.Count == 0 && wanting.Count > 0)
         {
-            var ordered = buildings.Where(b => b.Headcount > 0)
-                .OrderBy(b => b.Compound, StringComparer.Ordinal).ThenBy(b => b.SortKey).ThenBy(b => b.Number, StringComparer.Ordinal);
-            foreach (var building in ordered)
+            warnings.Add(new PlanWarning(PlanWarningKind.NoPoints));
+        }
+        else
+        {
+            var homeless = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var building in wanting)
             {
-                var i = Earliest(free);
+                var own = staffed.Where(x => x.Point.CompoundId is { } c && c == building.CompoundId).ToList();
+                var candidates = own.Count > 0 ? own : staffed.Where(x => x.Point.CompoundId is null).ToList() is { Count: > 0 } shared ? shared : staffed;
+                if (own.Count == 0 && building.CompoundId is not null && candidates.Any(x => x.Point.CompoundId is not null) && homeless.Add(building.Compound))
+                {
+                    warnings.Add(new PlanWarning(PlanWarningKind.NoPointInCompound, building.Compound));
+                }
+
+                var i = candidates.MinBy(x => (free[x.Index], x.Index)).Index;
                 var point = pointList[i];
                 var begins = free[i];
                 var ends = begins.AddTicks((long)Math.Ceiling(building.Headcount * TimeSpan.TicksPerHour / point.RatePerHour));
                 free[i] = ends;
                 buildingCount[i]++;
                 headcount[i] += building.Headcount;
-                slots.Add(new PlanSlot(building, point, Floor(begins), Ceiling(ends)));
+                var shownStart = Floor(begins) < shownEnd[i] ? shownEnd[i] : Floor(begins);
+                shownEnd[i] = Ceiling(ends) > shownStart ? Ceiling(ends) : shownStart.AddMinutes(RoundingMinutes);
+                slots.Add(new PlanSlot(building, point, shownStart, shownEnd[i]));
             }
         }
 
-        var loads = pointList.Select((p, i) => new PointLoad(p, buildingCount[i], headcount[i], buildingCount[i] == 0 ? Floor(start) : Ceiling(free[i]))).ToList();
-        return new SlotTimetable(Floor(start), slots, loads);
+        var loads = pointList.Select((p, i) => new PointLoad(p, buildingCount[i], headcount[i], buildingCount[i] == 0 ? Floor(start) : shownEnd[i])).ToList();
+        var timetable = new SlotTimetable(Floor(start), slots, loads);
+        if (roundEnds is { } end && timetable.FinishesAt > end)
+        {
+            warnings.Add(new PlanWarning(PlanWarningKind.EndsAfterRound, null, timetable.FinishesAt));
+        }
+
+        return timetable with { Warnings = warnings };
     }
 
     /// <summary>Samples an hour: the last <see cref="MeasureWindow"/> scaled to an hour when it holds enough samples, else the plan.</summary>
@@ -116,7 +164,13 @@ public static class SlotPlan
         var rates = await RatesAsync(db, round, points, now, cancellationToken);
         var buildings = await BuildingsAsync(db, round, cancellationToken);
         var start = now > round.StartsAt ? now : round.StartsAt;
-        var timetable = Compute(buildings, points.Select(p => new PlanPoint(p.Id, p.Name, rates[p.Id].Rate)), start);
+        var samplers = await db.PointSamplers.AsNoTracking().Where(s => points.Select(p => p.Id).Contains(s.PointId))
+            .GroupBy(s => s.PointId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        var timetable = Compute(
+            buildings,
+            points.Select(p => new PlanPoint(p.Id, p.Name, rates[p.Id].Rate * (rates[p.Id].IsMeasured ? 1 : Math.Max(1, samplers.GetValueOrDefault(p.Id))), p.CompoundId, samplers.GetValueOrDefault(p.Id))),
+            start,
+            round.EndsAt);
         return new RoundPlan(round, points, rates, timetable);
     }
 
@@ -145,11 +199,11 @@ public static class SlotPlan
     public static async Task<List<PlanBuilding>> BuildingsAsync(CordonDb db, TestingRound round, CancellationToken cancellationToken)
     {
         var scope = await Roster.ScopeAsync(db, round, cancellationToken);
-        var missing = new List<(Guid Building, string Number, string Compound, int Missing)>();
+        var missing = new List<(Guid Building, string Number, string Compound, Guid CompoundId, int Missing)>();
         foreach (var compound in (await Coverage.GroupsAsync(db, scope, null, cancellationToken)).Where(c => c.Counts.Missing > 0))
         {
             var buildings = await Coverage.GroupsAsync(db, scope, compound.Id, cancellationToken);
-            missing.AddRange(buildings.Where(b => b.Counts.Missing > 0).Select(b => (b.Id, b.Name, compound.Name, b.Counts.Missing)));
+            missing.AddRange(buildings.Where(b => b.Counts.Missing > 0).Select(b => (b.Id, b.Name, compound.Name, compound.Id, b.Counts.Missing)));
         }
 
         var ids = missing.Select(m => m.Building).ToList();
@@ -157,20 +211,7 @@ public static class SlotPlan
 
         // One compound needs no compound name in front of each building; several do.
         var several = missing.Select(m => m.Compound).Distinct().Count() > 1;
-        return [.. missing.Select(m => new PlanBuilding(m.Building, m.Number, sortKeys.GetValueOrDefault(m.Building, int.MaxValue), m.Missing, several ? m.Compound : ""))];
+        return [.. missing.Select(m => new PlanBuilding(m.Building, m.Number, sortKeys.GetValueOrDefault(m.Building, int.MaxValue), m.Missing, several ? m.Compound : "", m.CompoundId))];
     }
 
-    private static int Earliest(DateTime[] free)
-    {
-        var best = 0;
-        for (var i = 1; i < free.Length; i++)
-        {
-            if (free[i] < free[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
-    }
 }

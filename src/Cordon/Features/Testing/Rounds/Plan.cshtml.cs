@@ -40,6 +40,13 @@ public sealed class PlanModel(CordonDb db, Caller caller, LocalTime time, TimePr
     [BindProperty]
     public List<string> SelectedSamplers { get; set; } = [];
 
+    /// <summary>The compound the new point stands in (its buildings are sent there first), or none for a point that serves any.</summary>
+    [BindProperty]
+    public Guid? CompoundId { get; set; }
+
+    /// <summary>The round's compounds, for placing a point.</summary>
+    public List<(Guid Id, string Name)> Compounds { get; private set; } = [];
+
     public string? Saved { get; private set; }
 
     public string? Error { get; private set; }
@@ -85,6 +92,11 @@ public sealed class PlanModel(CordonDb db, Caller caller, LocalTime time, TimePr
             ModelState.AddModelError(nameof(SelectedSamplers), text["plan.error.sampler"]);
         }
 
+        if (CompoundId is { } compound && (await CompoundsAsync(round, cancellationToken)).All(c => c.Id != compound))
+        {
+            ModelState.AddModelError(nameof(CompoundId), text["plan.error.compound"]);
+        }
+
         if (!ModelState.IsValid)
         {
             await LoadAsync(id, cancellationToken);
@@ -93,7 +105,7 @@ public sealed class PlanModel(CordonDb db, Caller caller, LocalTime time, TimePr
 
         // The point's creation, then its samplers: two audit lines in that order, one transaction.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var point = new SamplingPoint { SubdistrictId = round.SubdistrictId, RoundId = id, Name = name, CreatedAt = clock.GetUtcNow().UtcDateTime };
+        var point = new SamplingPoint { SubdistrictId = round.SubdistrictId, RoundId = id, Name = name, CompoundId = CompoundId, CreatedAt = clock.GetUtcNow().UtcDateTime };
         db.SamplingPoints.Add(point);
         await db.SaveChangesAsync(cancellationToken);
         if (chosen.Count > 0)
@@ -203,6 +215,7 @@ public sealed class PlanModel(CordonDb db, Caller caller, LocalTime time, TimePr
 
         Plan = await SlotPlan.ForRoundAsync(db, round, clock.GetUtcNow().UtcDateTime, cancellationToken);
         Candidates = await CandidatesAsync(cancellationToken);
+        Compounds = await CompoundsAsync(round, cancellationToken);
         var pointIds = Plan.Points.Select(p => p.Id).ToList();
         var assigned = await db.PointSamplers.AsNoTracking().Where(s => pointIds.Contains(s.PointId))
             .Select(s => new { s.PointId, s.UserId }).ToListAsync(cancellationToken);
@@ -231,6 +244,16 @@ public sealed class PlanModel(CordonDb db, Caller caller, LocalTime time, TimePr
         await LoadAsync(id, cancellationToken);
         Error = message;
         return Page();
+    }
+
+    /// <summary>The compounds of the round's scope the caller sees (a neighborhood in scope brings all of its compounds).</summary>
+    private async Task<List<(Guid Id, string Name)>> CompoundsAsync(TestingRound round, CancellationToken cancellationToken)
+    {
+        var scope = await Testing.Roster.ScopeAsync(db, round, cancellationToken);
+        return [.. (await db.Compounds.AsNoTracking()
+                .Where(c => scope.Compounds.Contains(c.Id) || scope.Neighborhoods.Contains(c.NeighborhoodId) || db.Buildings.Any(b => b.CompoundId == c.Id && scope.Buildings.Contains(b.Id)))
+                .OrderBy(c => c.Name).Select(c => new { c.Id, c.Name }).ToListAsync(cancellationToken))
+            .Select(c => (c.Id, c.Name))];
     }
 
     /// <summary>Active accounts of the caller's sub-district with a role that samples or runs sampling.</summary>
