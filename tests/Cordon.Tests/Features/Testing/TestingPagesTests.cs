@@ -65,7 +65,7 @@ public sealed class TestingPagesTests(DemoApp app)
         var building = await app.DbAsync(db => db.Buildings.Where(b => b.Number == "9号" && db.Compounds.Any(c => c.Id == b.CompoundId && c.Name == DemoData.BigCompound)).Select(b => b.Id).SingleAsync());
         var volunteer = await app.PagesAsync("volunteer");
         var missing = await volunteer.PageAsync($"/Testing/Rounds/{round}/Missing");
-        var rows = missing.QuerySelectorAll(".knock tbody tr").Length;
+        var rows = missing.QuerySelectorAll(".knock .door").Length;
         var coverage = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(commander, $"/api/v1/testing/rounds/{round}/coverage");
         Assert.Equal(coverage.GetProperty("missingCount").GetInt32(), rows);
 
