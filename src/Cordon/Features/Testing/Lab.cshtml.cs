@@ -61,7 +61,7 @@ public sealed class LabModel(CordonDb db, Caller caller, SamplingCache cache, Ca
         {
             await using var stream = Upload.OpenReadStream();
             var items = LabResults.Read(stream, Upload.FileName);
-            Report = await LabResults.ApplyAsync(db, caller, cache, catalog, localTime, items, clock.GetUtcNow().UtcDateTime, cancellationToken);
+            Report = await LabResults.ApplyAndSaveAsync(db, caller, cache, catalog, localTime, items, clock.GetUtcNow().UtcDateTime, cancellationToken);
         }
         catch (SpreadsheetException e)
         {

@@ -51,7 +51,7 @@ public static class LabResults
     /// reason and is audited; a correction away from positive waits for a commander (<see cref="TubeCorrection"/>).
     /// A malformed row (a <c>null</c>, no tube, no result) is reported with its row and changes nothing.
     /// </summary>
-    public static async Task<LabReport> ApplyAsync(
+    public static async Task<LabReport> ApplyAndSaveAsync(
         CordonDb db, Caller caller, SamplingCache cache, Catalog catalog, LocalTime localTime, IReadOnlyList<LabResultItem?> items, DateTime now, CancellationToken cancellationToken)
     {
         var invalid = new List<LabProblem>();

@@ -46,7 +46,7 @@ public static class LabApi
             return catalog.Problem(TestingErrors.BatchTooLarge, SpreadsheetReader.MaxRows);
         }
 
-        return TypedResults.Ok(await LabResults.ApplyAsync(db, caller, cache, catalog, localTime, body, clock.GetUtcNow().UtcDateTime, cancellationToken));
+        return TypedResults.Ok(await LabResults.ApplyAndSaveAsync(db, caller, cache, catalog, localTime, body, clock.GetUtcNow().UtcDateTime, cancellationToken));
     }
 
     public static async Task<Results<Ok<LabReport>, ProblemHttpResult>> ResultsFile(
@@ -62,7 +62,7 @@ public static class LabApi
         {
             await using var stream = file.OpenReadStream();
             var items = LabResults.Read(stream, file.FileName);
-            return TypedResults.Ok(await LabResults.ApplyAsync(db, caller, cache, catalog, localTime, items, clock.GetUtcNow().UtcDateTime, cancellationToken));
+            return TypedResults.Ok(await LabResults.ApplyAndSaveAsync(db, caller, cache, catalog, localTime, items, clock.GetUtcNow().UtcDateTime, cancellationToken));
         }
         catch (SpreadsheetException e)
         {
