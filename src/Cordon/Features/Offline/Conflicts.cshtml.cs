@@ -22,6 +22,10 @@ public sealed class ConflictsModel(CordonDb db, Caller caller, IEnumerable<IConf
     [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
+    /// <summary>Only the conflicts of one round (sweep, run…): what a round's page links to.</summary>
+    [BindProperty(SupportsGet = true)]
+    public Guid? Scope { get; set; }
+
     public List<(SyncConflict Conflict, ConflictView View)> Open { get; private set; } = [];
 
     public int OpenTotal { get; private set; }
@@ -99,7 +103,7 @@ public sealed class ConflictsModel(CordonDb db, Caller caller, IEnumerable<IConf
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var open = await OfflineFeature.OpenAsync(db, resolvers, 2000, cancellationToken);
+        var open = await OfflineFeature.OpenAsync(db, resolvers, 2000, cancellationToken, Scope);
         OpenTotal = open.Count;
         Open = [.. open.Skip((PageNumber - 1) * PageSize).Take(PageSize)];
         var closed = await db.Set<SyncConflict>().AsNoTracking().Where(c => c.Status != ConflictStatus.Open)

@@ -24,9 +24,10 @@ public static class OfflineFeature
     }
 
     /// <summary>The open conflicts the caller can handle, newest first (bounded: the inbox is bounded per device).</summary>
-    public static async Task<List<(SyncConflict Conflict, ConflictView View)>> OpenAsync(CordonDb db, IEnumerable<IConflictResolver> resolvers, int take, CancellationToken cancellationToken)
+    public static async Task<List<(SyncConflict Conflict, ConflictView View)>> OpenAsync(
+        CordonDb db, IEnumerable<IConflictResolver> resolvers, int take, CancellationToken cancellationToken, Guid? scope = null)
     {
-        var open = await db.Set<SyncConflict>().AsNoTracking().Where(c => c.Status == ConflictStatus.Open)
+        var open = await db.Set<SyncConflict>().AsNoTracking().Where(c => c.Status == ConflictStatus.Open && (scope == null || c.ScopeId == scope))
             .OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id).Take(take).ToListAsync(cancellationToken);
         return await DescribeAsync(open, resolvers, cancellationToken);
     }

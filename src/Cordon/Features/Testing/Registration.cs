@@ -123,6 +123,14 @@ public sealed class SamplingRegistrar(CordonDb db, SamplingCache cache, TimeProv
 
     public sealed record Item(SampleCommand Command, Sampler Sampler);
 
+    /// <summary>Fills the cache for the sub-district's open rounds (people, scopes, samples so far, single tubes).</summary>
+    public async Task WarmAsync(CancellationToken cancellationToken)
+    {
+        var rounds = await db.TestingRounds.AsNoTracking().Where(r => r.Status == RoundStatus.Open).ToListAsync(cancellationToken);
+        var tenant = cache.For(db.Caller.SubdistrictId);
+        await tenant.FillAsync(db, rounds, [], cancellationToken);
+    }
+
     /// <summary>
     /// The outcome of every item, in order; null when the database refused the batch as a whole (a race).
     /// All items belong to one sub-district, the one the context's caller acts for.

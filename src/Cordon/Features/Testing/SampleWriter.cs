@@ -21,14 +21,22 @@ public sealed class SampleWriter(IServiceScopeFactory scopes, IOptions<SamplingO
         FullMode = BoundedChannelFullMode.Wait,
     });
 
-    private sealed record Pending(SamplingRegistrar.Item Item, TaskCompletionSource<SampleOutcome> Done);
+    /// <summary>A sample to register, or (Item null) a request to warm a sub-district's cache before its samplers start.</summary>
+    private sealed record Pending(SamplingRegistrar.Item? Item, Guid Tenant, TaskCompletionSource<SampleOutcome> Done);
 
     /// <summary>Null when the queue is full (the caller says 503); otherwise the outcome after commit.</summary>
     public Task<SampleOutcome>? TryEnqueue(SampleCommand command, Sampler sampler)
     {
-        var pending = new Pending(new SamplingRegistrar.Item(command, sampler), new TaskCompletionSource<SampleOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(new SamplingRegistrar.Item(command, sampler), sampler.SubdistrictId, new TaskCompletionSource<SampleOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
         return _queue.Writer.TryWrite(pending) ? pending.Done.Task : null;
     }
+
+    /// <summary>
+    /// Loads a sub-district's people, round scopes and samples into the writer's cache now (a round was opened, the
+    /// server started), so the first seconds of sampling do not wait for it. Best effort: dropped when the queue is full.
+    /// </summary>
+    public void Warm(Guid subdistrictId) =>
+        _queue.Writer.TryWrite(new Pending(null, subdistrictId, new TaskCompletionSource<SampleOutcome>(TaskCreationOptions.RunContinuationsAsynchronously)));
 
     public int Waiting => _queue.Reader.Count;
 
@@ -36,6 +44,7 @@ public sealed class SampleWriter(IServiceScopeFactory scopes, IOptions<SamplingO
     {
         try
         {
+            await WarmOpenRoundsAsync(stoppingToken);
             await DrainAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -55,10 +64,51 @@ public sealed class SampleWriter(IServiceScopeFactory scopes, IOptions<SamplingO
                 batch.Add(next);
             }
 
-            foreach (var tenant in batch.GroupBy(p => p.Item.Sampler.SubdistrictId))
+            foreach (var tenant in batch.GroupBy(p => p.Tenant))
             {
-                await WriteAsync([.. tenant], stoppingToken);
+                var samples = tenant.Where(p => p.Item is not null).ToList();
+                if (samples.Count == 0)
+                {
+                    await WarmAsync(tenant.Key, stoppingToken);
+                    continue;
+                }
+
+                await WriteAsync(samples, stoppingToken);
             }
+        }
+    }
+
+    /// <summary>At start, every sub-district with an open round: a restarted server is as quick as one that ran all day.</summary>
+    private async Task WarmOpenRoundsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem("sampling");
+            var db = scope.ServiceProvider.GetRequiredService<Platform.Data.CordonDb>();
+            foreach (var tenant in await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+                db.TestingRounds.Where(r => r.Status == RoundStatus.Open).Select(r => r.SubdistrictId).Distinct(), cancellationToken))
+            {
+                await WarmAsync(tenant, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Warming the sampling cache at start failed; it fills on the first sample instead");
+        }
+    }
+
+    private async Task WarmAsync(Guid tenant, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<Caller>().ActForSubdistrict(tenant, "sampling");
+            await scope.ServiceProvider.GetRequiredService<SamplingRegistrar>().WarmAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Warming the sampling cache failed; it fills on the first sample instead");
         }
     }
 
@@ -129,8 +179,8 @@ public sealed class SampleWriter(IServiceScopeFactory scopes, IOptions<SamplingO
     private async Task<SampleOutcome[]?> RunAsync(List<Pending> batch, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<Caller>().ActForSubdistrict(batch[0].Item.Sampler.SubdistrictId, "sampling");
+        scope.ServiceProvider.GetRequiredService<Caller>().ActForSubdistrict(batch[0].Tenant, "sampling");
         var registrar = scope.ServiceProvider.GetRequiredService<SamplingRegistrar>();
-        return await registrar.RegisterAsync([.. batch.Select(p => p.Item)], cancellationToken);
+        return await registrar.RegisterAsync([.. batch.Select(p => p.Item!)], cancellationToken);
     }
 }

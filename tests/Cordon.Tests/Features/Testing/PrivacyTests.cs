@@ -78,7 +78,7 @@ public sealed class PrivacyTests(DemoApp app)
         var audit = await app.DbAsync(db => db.AuditLog.AsNoTracking().Where(a => a.EntityType == nameof(SyncConflict)).Select(a => a.Changes ?? "").ToListAsync());
         Assert.DoesNotContain(audit, a => a.Contains(number, StringComparison.Ordinal));
 
-        var inbox = await (await app.PagesAsync("commander")).Http.GetStringAsync("/Conflicts");
+        var inbox = await (await app.PagesAsync("commander")).Http.GetStringAsync($"/Conflicts?scope={round}");
         Assert.DoesNotContain(number, inbox, StringComparison.Ordinal);
         Assert.Contains(conflicts[0].SubjectMasked!, inbox, StringComparison.Ordinal);
         var admin = await (await app.PagesAsync("admin")).Http.GetStringAsync("/Audit?EntityType=SyncConflict");
@@ -312,7 +312,7 @@ public sealed class PrivacyTests(DemoApp app)
 
         // The newest conflict is on the inbox's first page, not hidden behind older ones.
         var newest = await app.DbAsync(db => db.SyncConflicts.Where(c => c.DeviceId == device).OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id).Select(c => c.Id).FirstAsync());
-        var page = await (await app.PagesAsync("commander")).Http.GetStringAsync("/Conflicts");
+        var page = await (await app.PagesAsync("commander")).Http.GetStringAsync($"/Conflicts?scope={round}");
         Assert.Contains(newest.ToString(), page, StringComparison.Ordinal);
     }
 

@@ -93,11 +93,11 @@ public sealed class SyncTests(DemoApp app)
         Assert.Equal(422, results![1].GetProperty("status").GetInt32());
 
         var pages = await app.PagesAsync("commander");
-        var page = await pages.PageAsync("/Conflicts");
+        var page = await pages.PageAsync($"/Conflicts?scope={round}");
         var name = await app.DbAsync(db => db.Residents.Where(r => r.SamplingCode == codes[1]).Select(r => r.Name).SingleAsync());
         Assert.Contains(name, page.Body!.TextContent, StringComparison.Ordinal);
         Assert.Contains("重新登记", page.Body!.TextContent, StringComparison.Ordinal);
-        var resolved = await pages.SubmitAsync("/Conflicts",
+        var resolved = await pages.SubmitAsync($"/Conflicts?scope={round}",
             new() { ["id"] = batch[1].id.ToString(), ["correction"] = Sampling.Tube() }, $"form[action*='handler=Retry']:has(input[value='{batch[1].id}'])");
         Assert.Equal(HttpStatusCode.Redirect, resolved.StatusCode);
         Assert.Equal(2, await app.DbAsync(db => db.SampleRecords.CountAsync(r => r.RoundId == round)));

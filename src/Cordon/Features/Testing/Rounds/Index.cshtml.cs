@@ -36,7 +36,12 @@ public sealed class IndexModel(CordonDb db, Caller caller, Catalog catalog, Time
         await LoadAsync(id, compoundId, cancellationToken) ? Page() : NotFound();
 
     [Requires(Permission.ManageTesting)]
-    public Task<IActionResult> OnPostOpenAsync(Guid id, CancellationToken cancellationToken) => ChangeAsync(id, r => r.Open(clock.GetUtcNow().UtcDateTime), cancellationToken);
+    public async Task<IActionResult> OnPostOpenAsync(Guid id, [FromServices] SampleWriter writer, CancellationToken cancellationToken)
+    {
+        var result = await ChangeAsync(id, r => r.Open(clock.GetUtcNow().UtcDateTime), cancellationToken);
+        writer.Warm(caller.SubdistrictId);
+        return result;
+    }
 
     [Requires(Permission.ManageTesting)]
     public Task<IActionResult> OnPostCloseAsync(Guid id, CancellationToken cancellationToken) => ChangeAsync(id, r => r.Close(clock.GetUtcNow().UtcDateTime), cancellationToken);

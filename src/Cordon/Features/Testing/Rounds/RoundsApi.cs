@@ -71,15 +71,25 @@ public static class RoundsApi
             ? TypedResults.Ok(await ViewAsync(db, round, cancellationToken))
             : TypedResults.NotFound();
 
-    public static Task<Results<Ok<RoundView>, NotFound, ProblemHttpResult>> OpenRound(Guid id, CordonDb db, Caller caller, Catalog catalog, TimeProvider clock, CancellationToken cancellationToken) =>
-        ChangeAsync(id, db, caller, catalog, r => r.Open(clock.GetUtcNow().UtcDateTime), null, cancellationToken);
+    /// <summary>Opens a round; the sample writer loads its people at once, so the first samples are as quick as the tenth.</summary>
+    public static async Task<Results<Ok<RoundView>, NotFound, ProblemHttpResult>> OpenRound(
+        Guid id, CordonDb db, Caller caller, Catalog catalog, SampleWriter writer, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var result = await ChangeAsync(id, db, caller, catalog, r => r.Open(clock.GetUtcNow().UtcDateTime), null, cancellationToken);
+        if (result.Result is Ok<RoundView>)
+        {
+            writer.Warm(caller.SubdistrictId);
+        }
+
+        return result;
+    }
 
     public static Task<Results<Ok<RoundView>, NotFound, ProblemHttpResult>> CloseRound(Guid id, CordonDb db, Caller caller, Catalog catalog, TimeProvider clock, CancellationToken cancellationToken) =>
         ChangeAsync(id, db, caller, catalog, r => r.Close(clock.GetUtcNow().UtcDateTime), null, cancellationToken);
 
     /// <summary>A commander reopens a round closed by mistake, within 24 hours, with a reason (audited).</summary>
     public static async Task<Results<Ok<RoundView>, NotFound, ProblemHttpResult>> ReopenRound(
-        Guid id, ReopenRequest body, CordonDb db, Caller caller, Catalog catalog, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, ReopenRequest body, CordonDb db, Caller caller, Catalog catalog, SampleWriter writer, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (reason, words) = Reasons.Check(body.Reason);
         if (!words)
@@ -87,7 +97,13 @@ public static class RoundsApi
             return catalog.Problem(TestingErrors.ReasonMissing);
         }
 
-        return await ChangeAsync(id, db, caller, catalog, r => r.Reopen(clock.GetUtcNow().UtcDateTime), reason, cancellationToken);
+        var result = await ChangeAsync(id, db, caller, catalog, r => r.Reopen(clock.GetUtcNow().UtcDateTime), reason, cancellationToken);
+        if (result.Result is Ok<RoundView>)
+        {
+            writer.Warm(caller.SubdistrictId);
+        }
+
+        return result;
     }
 
     public static async Task<Results<Ok, NotFound, ProblemHttpResult>> Exempt(
