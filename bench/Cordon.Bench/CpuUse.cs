@@ -6,26 +6,26 @@ namespace Cordon.Bench;
 /// Who used the machine's CPU during a phase (Linux /proc, in clock ticks of 1/100 s): the server process,
 /// PostgreSQL's processes, and everything else busy on the machine (kernel, softirq for loopback traffic,
 /// other processes). wrk's own time is taken from its exit (the shell's <c>times</c>) and taken out of the rest.
+/// On a shared machine the rest says whether a run was disturbed; the biggest other process is named.
 /// </summary>
 internal sealed class CpuUse
 {
     private const double TicksPerSecond = 100;
 
     private readonly long _busy;
-    private readonly long _server;
-    private readonly long _postgres;
+    private readonly Dictionary<int, (string Name, long Ticks)> _processes;
     private readonly int _serverId;
 
     private CpuUse(int serverId)
     {
         _serverId = serverId;
-        (_busy, _server, _postgres) = Read(serverId);
+        (_busy, _processes) = Read();
     }
 
-    /// <summary>Cores used on average: server, PostgreSQL, wrk, the rest.</summary>
-    public sealed record Cores(double Server, double Postgres, double Wrk, double Rest)
+    /// <summary>Cores used on average: server, PostgreSQL, wrk, the rest (and the biggest other process in it).</summary>
+    public sealed record Cores(double Server, double Postgres, double Wrk, double Rest, string Biggest)
     {
-        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Server:F2} / {Postgres:F2} / {Wrk:F2} / {Rest:F2}");
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Server:F2} / {Postgres:F2} / {Wrk:F2} / {Rest:F2}{Biggest}");
     }
 
     public static CpuUse Start(int serverId) => new(serverId);
@@ -34,27 +34,31 @@ internal sealed class CpuUse
     {
         if (!OperatingSystem.IsLinux())
         {
-            return new Cores(double.NaN, double.NaN, wrkSeconds / seconds, double.NaN);
+            return new Cores(double.NaN, double.NaN, wrkSeconds / seconds, double.NaN, "");
         }
 
-        var (busy, server, postgres) = Read(_serverId);
-        var total = (busy - _busy) / TicksPerSecond;
-        var ours = (server - _server) / TicksPerSecond;
-        var database = (postgres - _postgres) / TicksPerSecond;
-        return new Cores(ours / seconds, database / seconds, wrkSeconds / seconds, Math.Max(0, total - ours - database - wrkSeconds) / seconds);
+        var (busy, processes) = Read();
+        var used = processes.Select(p => (Pid: p.Key, p.Value.Name,
+            Seconds: (p.Value.Ticks - (_processes.TryGetValue(p.Key, out var before) && before.Name == p.Value.Name ? before.Ticks : 0)) / TicksPerSecond)).ToList();
+        var server = used.Where(p => p.Pid == _serverId).Sum(p => p.Seconds);
+        var postgres = used.Where(p => p.Pid != _serverId && p.Name == "postgres").Sum(p => p.Seconds);
+        var rest = Math.Max(0, ((busy - _busy) / TicksPerSecond) - server - postgres - wrkSeconds);
+        var biggest = used.Where(p => p.Pid != _serverId && p.Name is not "postgres" and not "wrk").MaxBy(p => p.Seconds);
+        var named = biggest.Seconds / seconds >= 0.1 ? string.Create(CultureInfo.InvariantCulture, $" ({biggest.Name} {biggest.Seconds / seconds:F2})") : "";
+        return new Cores(server / seconds, postgres / seconds, wrkSeconds / seconds, rest / seconds, named);
     }
 
-    private static (long Busy, long Server, long Postgres) Read(int serverId)
+    private static (long Busy, Dictionary<int, (string Name, long Ticks)> Processes) Read()
     {
+        var processes = new Dictionary<int, (string Name, long Ticks)>();
         if (!OperatingSystem.IsLinux())
         {
-            return (0, 0, 0);
+            return (0, processes);
         }
 
         // cpu  user nice system idle iowait irq softirq steal ...
         var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..].Select(long.Parse).ToArray();
         var busy = cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6] + cpu[7];
-        long server = 0, postgres = 0;
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(directory), out var pid))
@@ -69,15 +73,7 @@ internal sealed class CpuUse
                 var name = stat[(stat.IndexOf('(') + 1)..close];
                 // After "(comm)": state is field 3, utime 14 and stime 15 (1-based over the whole line).
                 var fields = stat[(close + 2)..].Split(' ');
-                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-                if (pid == serverId)
-                {
-                    server += ticks;
-                }
-                else if (name == "postgres")
-                {
-                    postgres += ticks;
-                }
+                processes[pid] = (name, long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
             }
             catch (IOException)
             {
@@ -85,6 +81,6 @@ internal sealed class CpuUse
             }
         }
 
-        return (busy, server, postgres);
+        return (busy, processes);
     }
 }
