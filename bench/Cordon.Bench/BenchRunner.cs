@@ -2,7 +2,7 @@ namespace Cordon.Bench;
 
 /// <summary>
 /// <c>dotnet run -c Release --project bench/Cordon.Bench -- &lt;benchmark&gt; [--rows N] [--provider Sqlite|Postgres|both] [--postgres CS]</c>;
-/// <c>wrk</c> also takes <c>--residents N --connections N --seconds N --threads N --published DIR</c>.
+/// <c>wrk</c> also takes <c>--residents N --connections N --seconds N --threads N --published DIR --wait-idle</c>.
 /// Prints figures and ratios; never passes or fails.
 /// </summary>
 public static class BenchRunner
@@ -76,7 +76,8 @@ public static class BenchRunner
                             int.TryParse(Option(args, "--residents"), out var population) ? population : 100_000,
                             int.TryParse(Option(args, "--connections"), out var connections) ? connections : 200,
                             int.TryParse(Option(args, "--seconds"), out var duration) ? duration : 10,
-                            int.TryParse(Option(args, "--threads"), out var threads) ? threads : 2);
+                            int.TryParse(Option(args, "--threads"), out var threads) ? threads : 2,
+                            args.Contains("--wait-idle"));
                     }
                 }
                 finally

@@ -30,6 +30,28 @@ internal sealed class CpuUse
 
     public static CpuUse Start(int serverId) => new(serverId);
 
+    /// <summary>
+    /// Waits (at most <paramref name="limit"/>) until the machine has been idle for 6 s (under 0.15 cores busy
+    /// in each of three 2-s windows), so that a run on a shared machine starts undisturbed. The time waited.
+    /// </summary>
+    public static async Task<TimeSpan> WaitIdleAsync(TimeSpan limit)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        if (!OperatingSystem.IsLinux())
+        {
+            return TimeSpan.Zero;
+        }
+
+        for (var quiet = 0; quiet < 3 && waited.Elapsed < limit;)
+        {
+            var before = Read().Busy;
+            await Task.Delay(2000);
+            quiet = (Read().Busy - before) / TicksPerSecond / 2 < 0.15 ? quiet + 1 : 0;
+        }
+
+        return waited.Elapsed;
+    }
+
     public Cores Stop(double seconds, double wrkSeconds)
     {
         if (!OperatingSystem.IsLinux())

@@ -70,7 +70,7 @@ public static partial class WrkBench
         return output;
     }
 
-    public static async Task RunAsync(string provider, string? postgresAdmin, string published, int residents, int connections, int seconds, int threads)
+    public static async Task RunAsync(string provider, string? postgresAdmin, string published, int residents, int connections, int seconds, int threads, bool waitIdle)
     {
         Console.WriteLine($"== wrk · {provider} · published build · {residents:N0} residents · {connections} connections · {threads} wrk threads · cold {ColdSeconds} s, warm {seconds} s · {Environment.ProcessorCount} cores (wrk, app and database share them)");
         var prepared = await RegistrationBench.PrepareAsync(provider, postgresAdmin, residents, rounds: 0);
@@ -83,6 +83,12 @@ public static partial class WrkBench
             var from = prepared.Codes.Count * t / threads;
             var to = prepared.Codes.Count * (t + 1) / threads;
             await File.WriteAllLinesAsync($"{codes}-{t + 1}.txt", prepared.Codes[from..to]);
+        }
+
+        if (waitIdle)
+        {
+            var waited = await CpuUse.WaitIdleAsync(TimeSpan.FromMinutes(15));
+            Console.WriteLine($"   waited {waited.TotalSeconds:F0} s for an idle machine");
         }
 
         var log = new ServerLog();
@@ -142,7 +148,13 @@ public static partial class WrkBench
         Console.WriteLine($"   {"provider",-8} {"phase",-24} {"2xx/s",8} {"p50 ms",7} {"p90 ms",7} {"p99 ms",7} {"max ms",7} {"non-2xx",7} {"socket",6} {"÷ static",8}  CPU cores: server / PostgreSQL / wrk / rest");
         foreach (var phase in phases)
         {
-            Console.WriteLine($"   {provider,-8} {phase.Name,-24} {phase.Rate,8:N0} {phase.Ms("p50_us"),7:F1} {phase.Ms("p90_us"),7:F1} {phase.Ms("p99_us"),7:F1} {phase.Ms("max_us"),7:F1} {phase.Non2xx,7:N0} {phase.SocketErrors,6:N0} {phase.Rate / baseline.Rate,8:P0}  {phase.Cpu}");
+            string Ms(string key) => phase.Figures["requests"] > 0 ? phase.Ms(key).ToString("F1", CultureInfo.InvariantCulture) : "—";
+            Console.WriteLine($"   {provider,-8} {phase.Name,-24} {phase.Rate,8:N0} {Ms("p50_us"),7} {Ms("p90_us"),7} {Ms("p99_us"),7} {Ms("max_us"),7} {phase.Non2xx,7:N0} {phase.SocketErrors,6:N0} {phase.Rate / baseline.Rate,8:P0}  {phase.Cpu}");
+            if (phase.Figures["requests"] == 0)
+            {
+                Console.WriteLine($"       no answer at all within {phase.Seconds:F0} s");
+            }
+
             foreach (var (status, count) in phase.Statuses.OrderBy(s => s.Key))
             {
                 Console.WriteLine($"       status {status}: {count:N0}");
@@ -168,7 +180,7 @@ public static partial class WrkBench
         {
             var limit = phase.Name.StartsWith("warm", StringComparison.Ordinal) ? 100 : 250;
             var ratio = phase.Rate / baseline.Rate;
-            var met = ratio >= 0.5 && phase.Ms("p99_us") < limit && phase.Non2xx == 0 && phase.SocketErrors == 0;
+            var met = ratio >= 0.5 && phase.Figures["requests"] > 0 && phase.Ms("p99_us") < limit && phase.Non2xx == 0 && phase.SocketErrors == 0;
             Console.WriteLine($"   target {phase.Name}: ≥ 50 % of the static rate ({ratio:P0}), p99 < {limit} ms ({phase.Ms("p99_us"):F0} ms), no errors: {(met ? "met" : "NOT met")}");
         }
     }
