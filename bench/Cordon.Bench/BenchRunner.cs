@@ -1,7 +1,8 @@
 namespace Cordon.Bench;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/Cordon.Bench -- &lt;benchmark&gt; [--rows N] [--provider Sqlite|Postgres|both] [--postgres CS]</c>.
+/// <c>dotnet run -c Release --project bench/Cordon.Bench -- &lt;benchmark&gt; [--rows N] [--provider Sqlite|Postgres|both] [--postgres CS]</c>;
+/// <c>wrk</c> also takes <c>--residents N --connections N --seconds N --threads N --published DIR --wait-idle</c>.
 /// Prints figures and ratios; never passes or fails.
 /// </summary>
 public static class BenchRunner
@@ -63,8 +64,33 @@ public static class BenchRunner
 
                 Console.WriteLine(passed ? "faults: all PASS" : "faults: FAIL");
                 return passed ? 0 : 1;
+            case "wrk":
+                var published = Option(args, "--published");
+                var ours = published is null;
+                published ??= await WrkBench.PublishAsync();
+                try
+                {
+                    foreach (var provider in providers)
+                    {
+                        await WrkBench.RunAsync(provider, provider == "Postgres" ? postgres : null, published,
+                            int.TryParse(Option(args, "--residents"), out var population) ? population : 100_000,
+                            int.TryParse(Option(args, "--connections"), out var connections) ? connections : 200,
+                            int.TryParse(Option(args, "--seconds"), out var duration) ? duration : 10,
+                            int.TryParse(Option(args, "--threads"), out var threads) ? threads : 2,
+                            args.Contains("--wait-idle"));
+                    }
+                }
+                finally
+                {
+                    if (ours)
+                    {
+                        Directory.Delete(published, recursive: true);
+                    }
+                }
+
+                return 0;
             default:
-                Console.WriteLine("benchmarks: import, registration, coverage, faults");
+                Console.WriteLine("benchmarks: import, registration, coverage, faults, wrk");
                 return name == "help" ? 0 : 2;
         }
     }

@@ -99,6 +99,9 @@ public static class RegistrationBench
 
         public required List<string> Codes { get; init; }
 
+        /// <summary>Every neighborhood of the sub-district (a round over them covers everyone).</summary>
+        public List<Guid> Neighborhoods { get; init; } = [];
+
         public required Guid SubdistrictId { get; init; }
 
         public async ValueTask DisposeAsync()
@@ -145,6 +148,7 @@ public static class RegistrationBench
         }
 
         var compounds = await app.DbAsync(db => db.Compounds.Select(c => c.Id).ToListAsync());
+        var neighborhoods = await app.DbAsync(db => db.Neighborhoods.Select(n => n.Id).ToListAsync());
         var ids = new List<Guid>();
         for (var i = 0; i < rounds; i++)
         {
@@ -155,7 +159,7 @@ public static class RegistrationBench
         }
 
         var codes = await app.DbAsync(db => db.Residents.IgnoreQueryFilters().OrderBy(r => r.Id).Select(r => r.SamplingCode).ToListAsync());
-        Console.WriteLine($"   prepared {codes.Count:N0} residents and {rounds} open rounds in {sw.Elapsed.TotalSeconds:F0} s");
+        Console.WriteLine($"   prepared {codes.Count:N0} residents{(rounds > 0 ? $" and {rounds} open rounds" : "")} in {sw.Elapsed.TotalSeconds:F0} s");
         return new Prepared
         {
             Provider = app.Provider,
@@ -165,6 +169,7 @@ public static class RegistrationBench
             PostgresAdmin = postgresAdmin,
             Rounds = ids,
             Codes = codes,
+            Neighborhoods = neighborhoods,
             SubdistrictId = app.SubdistrictId,
         };
     }
@@ -337,20 +342,31 @@ internal sealed class ServerProcess : IDisposable
 
     public string Url { get; }
 
-    public static ServerProcess Start(RegistrationBench.Prepared prepared, bool echo)
+    /// <summary>
+    /// The build next to this one (bin/Release or bin/Debug of src/Cordon), or a published folder when
+    /// <paramref name="published"/> is given; every line of the server's standard output goes to <paramref name="output"/>.
+    /// </summary>
+    public static ServerProcess Start(RegistrationBench.Prepared prepared, bool echo, string? published = null, Action<string>? output = null)
     {
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
         var root = Path.GetDirectoryName(BenchApp.SourceRoot())!;
         var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dll = Path.Combine(root, "Cordon", "bin", configuration, "net10.0", "Cordon.dll");
+        var directory = published ?? Path.Combine(root, "Cordon");
+        var dll = published is not null ? Path.Combine(published, "Cordon.dll") : Path.Combine(root, "Cordon", "bin", configuration, "net10.0", "Cordon.dll");
         var start = new ProcessStartInfo("dotnet", [dll, "--urls", url])
         {
-            WorkingDirectory = Path.Combine(root, "Cordon"),
+            WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (published is not null)
+        {
+            // As it runs in production: server GC (also the published runtimeconfig's default for a web app).
+            start.Environment["DOTNET_gcServer"] = "1";
+        }
+
         start.Environment["Cordon__DataDirectory"] = prepared.Directory;
         start.Environment["Cordon__Database__Provider"] = prepared.Provider;
         start.Environment["Cordon__Bench__Echo"] = echo ? "true" : "false";
@@ -370,9 +386,13 @@ internal sealed class ServerProcess : IDisposable
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data is { Length: > 0 } && Environment.GetEnvironmentVariable("CORDON_BENCH_TRACE") == "1")
+            if (e.Data is { Length: > 0 })
             {
-                Console.WriteLine("   server: " + e.Data);
+                output?.Invoke(e.Data);
+                if (Environment.GetEnvironmentVariable("CORDON_BENCH_TRACE") == "1")
+                {
+                    Console.WriteLine("   server: " + e.Data);
+                }
             }
         };
         process.ErrorDataReceived += (_, e) =>
