@@ -15,7 +15,7 @@ namespace Cordon.Features.Testing;
 /// (client id; round + person; tube + position; tube code), the batch is rolled back, the cache
 /// dropped, and the samples are registered again one by one from fresh reads.
 /// </summary>
-public sealed class SamplingCache(PeopleChanges people)
+public sealed class SamplingCache(PeopleChanges people, IServiceScopeFactory scopes)
 {
     private readonly ConcurrentDictionary<Guid, Tenant> _tenants = new();
 
@@ -31,7 +31,7 @@ public sealed class SamplingCache(PeopleChanges people)
         }
     }
 
-    internal Tenant For(Guid subdistrictId) => _tenants.GetOrAdd(subdistrictId, id => new Tenant(id, people));
+    internal Tenant For(Guid subdistrictId) => _tenants.GetOrAdd(subdistrictId, id => new Tenant(id, people, scopes));
 
     internal sealed record Earlier(DateTime TakenAt, string SamplerName, string TubeCode, Guid? PointId);
 
@@ -50,8 +50,11 @@ public sealed class SamplingCache(PeopleChanges people)
         public bool Sealed { get; set; }
     }
 
-    internal sealed class Tenant(Guid id, PeopleChanges people)
+    internal sealed class Tenant(Guid id, PeopleChanges people, IServiceScopeFactory scopes)
     {
+        private readonly HashSet<Guid> _changedWhileLoading = [];
+        private Task<List<SamplingRegistrar.PersonRow>>? _peopleLoad;
+
         private readonly Dictionary<Guid, (string Code, string? Document)> _byId = [];
 
         private bool _peopleLoaded;
@@ -96,17 +99,33 @@ public sealed class SamplingCache(PeopleChanges people)
 
             if (!_peopleLoaded)
             {
-                // Every resident of the sub-district once: a day of sampling then asks the database nothing about people.
-                foreach (var row in await SamplingRegistrar.Facts.Rows(db, db.Residents.IgnoreQueryFilters().Where(r => r.SubdistrictId == Id)).ToListAsync(cancellationToken))
+                // Every resident of the sub-district once, read beside the writer: a day of sampling then asks the
+                // database nothing about people, and the first batches do not wait for 100,000 rows — until the
+                // load is in, they look up just the codes they carry (below).
+                _peopleLoad ??= LoadPeopleAsync();
+                if (_peopleLoad.IsCompletedSuccessfully)
                 {
-                    Add(row);
+                    foreach (var row in _peopleLoad.Result.Where(r => !_changedWhileLoading.Contains(r.Id) && !ByCode.ContainsKey(r.SamplingCode)))
+                    {
+                        Add(row);
+                    }
+
+                    _changedWhileLoading.Clear();
+                    _peopleLoaded = true;
+                }
+                else if (_peopleLoad.IsFaulted || _peopleLoad.IsCanceled)
+                {
+                    _peopleLoad = null;
+                }
+            }
+
+            if (people.Take(Id) is { Count: > 0 } changed)
+            {
+                if (!_peopleLoaded)
+                {
+                    _changedWhileLoading.UnionWith(changed);
                 }
 
-                people.Take(Id);
-                _peopleLoaded = true;
-            }
-            else if (people.Take(Id) is { Count: > 0 } changed)
-            {
                 // Residents edited since (moved out, a new sampling code, a corrected ID number): just those again.
                 foreach (var resident in changed.Distinct())
                 {
@@ -195,6 +214,14 @@ public sealed class SamplingCache(PeopleChanges people)
                 SingleRequired.UnionWith(await SingleTube.RequiredAsync(db, null, cancellationToken));
                 _singleLoaded = true;
             }
+        }
+
+        private async Task<List<SamplingRegistrar.PersonRow>> LoadPeopleAsync()
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<Platform.Auth.Caller>().ActForSubdistrict(Id, "sampling");
+            var db = scope.ServiceProvider.GetRequiredService<CordonDb>();
+            return await SamplingRegistrar.Facts.Rows(db, db.Residents.IgnoreQueryFilters().Where(r => r.SubdistrictId == Id)).ToListAsync();
         }
 
         private void Add(SamplingRegistrar.PersonRow row)
