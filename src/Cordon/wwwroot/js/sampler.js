@@ -28,6 +28,8 @@
   var roster = null;
   var lastLength = 0;
   var shown = null;
+  // Counts scans: an answer that arrives after the next scan changes the state but not what the screen says.
+  var turn = 0;
   var lines = {};
   var screen = { ready: false, readyAt: 0 };
 
@@ -286,18 +288,19 @@
 
   // ---- Tubes ----------------------------------------------------------------------------------
 
-  function useTube(code, count, capacity) {
+  function useTube(code, count, capacity, asked) {
     state.tube = code;
     state.count = count;
     state.capacity = capacity;
     lastLength = code.length;
     saveState();
     renderTube();
-    show("idle", text("tube-set") + " " + code, text("scan-person"));
+    if (asked === turn) { show("idle", text("tube-set") + " " + code, text("scan-person")); }
     return true;
   }
 
   function setTube(code) {
+    var asked = turn;
     var known = roster && roster.tubes[code];
     var mine = state.open[code];
     var counted = Math.max(known ? known.count : 0, mine ? mine.count : 0);
@@ -310,10 +313,10 @@
           show("bad", text("sealed"), code);
           return false;
         }
-        return useTube(code, Math.max(r.data.count, counted), r.data.capacity);
+        return useTube(code, Math.max(r.data.count, counted), r.data.capacity, asked);
       }
       if (r.status === 404 || r.status === 422) {
-        return useTube(code, counted, known ? known.capacity : mine ? mine.capacity : (single.checked ? 1 : poolSize()));
+        return useTube(code, counted, known ? known.capacity : mine ? mine.capacity : (single.checked ? 1 : poolSize()), asked);
       }
       throw new Error("tube " + r.status);
     }).catch(function () {
@@ -322,7 +325,7 @@
         show("bad", text("tube-full"), code);
         return false;
       }
-      return useTube(code, counted, known ? known.capacity : mine ? mine.capacity : (single.checked ? 1 : poolSize()));
+      return useTube(code, counted, known ? known.capacity : mine ? mine.capacity : (single.checked ? 1 : poolSize()), asked);
     });
   }
 
@@ -624,11 +627,12 @@
   }
 
   // Not a tube, a person or a flat: said in words, and nothing changes.
-  function refuseScan(item) {
+  function refuseScan(item, raw) {
     var title = { code: text("bad-code"), id: text("bad-id"), tube: text("bad-tube") }[item.why] || text("bad-scan");
     var parts = [];
     // An ID number that is almost right is still one: never repeated on the screen.
-    if (item.why !== "id" && item.text) { parts.push(item.text.length > 34 ? item.text.slice(0, 32) + "…" : item.text); }
+    var scanned = String(raw).trim();
+    if (item.why !== "id" && scanned) { parts.push(scanned.length > 34 ? scanned.slice(0, 32) + "…" : scanned); }
     if (item.why === "tube") { parts.push(text("format", describeFormat(tubeFormat()))); }
     parts.push(state.tube ? text("kept", state.tube, state.count, state.capacity) : text("nothing-registered"));
     show("bad", title, parts.join(" · "));
@@ -644,10 +648,11 @@
   }
 
   function handle(raw) {
+    turn += 1;
     dismiss();
     var item = window.CordonScan.classify(raw, tubeFormat());
     if (item.kind === "invalid") {
-      refuseScan(item);
+      refuseScan(item, raw);
     } else if (item.kind === "address") {
       pick(item);
     } else if (item.kind === "tube") {
