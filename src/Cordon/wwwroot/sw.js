@@ -2,13 +2,17 @@
 // The API is never cached: registrations wait in the page's own queue (IndexedDB) instead.
 "use strict";
 
-var CACHE = "cordon-sampler-v1";
+var CACHE = "cordon-sampler-v2";
 var PAGE = "/Testing/Sample";
 var ASSETS = [
   "/css/site.css",
   "/js/site.js",
+  "/js/offline/queue.js",
+  "/js/scan.js",
+  "/js/field.js",
   "/js/sampler.js",
   "/lib/htmx/htmx.min.js",
+  // Not loaded with the page any more (the camera button fetches it), but kept for the camera offline.
   "/lib/html5-qrcode/html5-qrcode.min.js",
   "/lib/idb-keyval/umd.js",
   "/icon.svg",

@@ -44,6 +44,14 @@ public sealed class IndexModel(CordonDb db, Caller caller, Catalog catalog, Loca
     [BindProperty]
     public Guid? SeriesId { get; set; }
 
+    /// <summary>What the round's tube barcodes start with (the lab's batch prefix); optional.</summary>
+    [BindProperty]
+    public string? TubePrefix { get; set; }
+
+    /// <summary>The exact length of the round's tube barcodes; empty for any from 6 to 32.</summary>
+    [BindProperty]
+    public int? TubeLength { get; set; }
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var now = time.Now;
@@ -55,9 +63,8 @@ public sealed class IndexModel(CordonDb db, Caller caller, Catalog catalog, Loca
     [Requires(Permission.ManageTesting)]
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-
         var request = new RoundRequest(Name, null, CompoundIds, null, PoolSize,
-            StartsAt is { } s ? time.ToUtc(s) : null, EndsAt is { } e ? time.ToUtc(e) : null, Rule, SeriesId);
+            StartsAt is { } s ? time.ToUtc(s) : null, EndsAt is { } e ? time.ToUtc(e) : null, Rule, SeriesId, TubePrefix, TubeLength);
         var (round, error) = await Testing.Roster.CreateAsync(db, caller, request, clock.GetUtcNow().UtcDateTime, cancellationToken);
         if (error is not null)
         {

@@ -41,6 +41,62 @@ public sealed class TestingPagesTests(DemoApp app)
     }
 
     [Fact]
+    public async Task ARoundPlannedWithATubePrefixRefusesTubesWithoutIt()
+    {
+        var pages = await app.PagesAsync("commander");
+        var compound = await app.DbAsync(db => db.Compounds.Where(c => c.Name == Sampling.Quiet).Select(c => c.Id).SingleAsync());
+        var name = "管码轮次 " + Guid.NewGuid().ToString("N")[..4];
+        var created = await pages.SubmitAsync("/Testing", new()
+        {
+            ["Name"] = name,
+            ["CompoundIds"] = compound.ToString(),
+            ["PoolSize"] = "10",
+            ["Rule"] = "Routine",
+            ["TubePrefix"] = " tb ",
+            ["TubeLength"] = "12",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var url = created.Headers.Location!.OriginalString;
+        var round = await app.DbAsync(db => db.TestingRounds.AsNoTracking().SingleAsync(r => r.Name == name));
+        Assert.Equal(("TB", 12), (round.TubePrefix, round.TubeLength));
+        Assert.Equal("试管条码以 TB 开头，共 12 位", (await pages.PageAsync(url)).QuerySelector("#tube-format")!.TextContent.Trim());
+        await pages.SubmitAsync(url, [], "form[action$='handler=Open']");
+
+        // The device learns the format with the roster; the server holds to it whatever a device sends.
+        var sampler = await app.ApiAsync("sampler");
+        var roster = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(sampler, $"/api/v1/testing/rounds/{round.Id}/roster");
+        Assert.Equal("TB", roster.GetProperty("tubePrefix").GetString());
+        Assert.Equal(12, roster.GetProperty("tubeLength").GetInt32());
+        var codes = await Sampling.CodesAsync(app, Sampling.Quiet, 2);
+        var digits = Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+        var without = await Sampling.RegisterAsync(sampler, round.Id, codes[0], "XX" + digits);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, without.StatusCode);
+        Assert.Equal("tube_code_invalid", await Sampling.CodeOfAsync(without));
+        var tooShort = await Sampling.RegisterAsync(sampler, round.Id, codes[0], "TB" + digits[..9]);
+        Assert.Equal("tube_code_invalid", await Sampling.CodeOfAsync(tooShort));
+        Assert.Equal(HttpStatusCode.Created, (await Sampling.RegisterAsync(sampler, round.Id, codes[0], "TB" + digits)).StatusCode);
+        Assert.Equal(1, await app.DbAsync(db => db.SampleRecords.CountAsync(r => r.RoundId == round.Id)));
+    }
+
+    [Fact]
+    public async Task ARoundWithAnImpossibleTubeFormatIsRefusedOnThePage()
+    {
+        var pages = await app.PagesAsync("commander");
+        var compound = await app.DbAsync(db => db.Compounds.Where(c => c.Name == Sampling.Quiet).Select(c => c.Id).SingleAsync());
+        var response = await pages.SubmitAsync("/Testing", new()
+        {
+            ["Name"] = "坏管码",
+            ["CompoundIds"] = compound.ToString(),
+            ["PoolSize"] = "10",
+            ["Rule"] = "Routine",
+            ["TubePrefix"] = "TB",
+            ["TubeLength"] = "4",
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("管码格式不对", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ARoundWithoutScopeIsRefusedOnThePageWithAReason()
     {
         var pages = await app.PagesAsync("commander");
