@@ -43,6 +43,8 @@ public sealed class BrowserApp : IAsyncLifetime
         await App.InitializeAsync();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         App.ClientOptions.BaseAddress = new Uri(BaseUrl);
+        // Two cores run a database, the app and a browser at once in CI: a loaded machine is slow, not wrong.
+        Assertions.SetDefaultExpectTimeout(15_000);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
     }
@@ -52,6 +54,7 @@ public sealed class BrowserApp : IAsyncLifetime
     {
         TestEnvironment.Require(Browser is not null, "Chromium (Debian package 'chromium')");
         var context = await Browser!.NewContextAsync(new() { BaseURL = BaseUrl, ViewportSize = new() { Width = width, Height = height }, Locale = "en-US" });
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 
