@@ -123,7 +123,8 @@ public static class SpreadsheetReader
                 lines += buffer.AsSpan(0, n).Count((byte)'\n');
             }
 
-            return lines;
+            // Less the header line most files have.
+            return Math.Max(0, lines - 1);
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
