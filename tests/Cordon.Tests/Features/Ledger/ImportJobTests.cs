@@ -5,6 +5,7 @@ using System.Text.Json;
 using Cordon.Features.Ledger.Import;
 using Cordon.Platform.Files;
 using Cordon.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,7 +18,32 @@ public sealed class ImportJobApp : CordonApp
 {
     public const int Threshold = 100;
 
-    public ImportJobApp() => With("Cordon:Import:BackgroundAboveRows", Threshold.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public ImportJobApp()
+        : this(Threshold)
+    {
+    }
+
+    /// <summary>With the real thresholds when <paramref name="threshold"/> is null.</summary>
+    internal ImportJobApp(int? threshold)
+    {
+        if (threshold is { } rows)
+        {
+            With("Cordon:Import:BackgroundAboveRows", rows.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>
+    /// A small pool: these apps live beside the shared demo app, and PostgreSQL's 100 connections are shared by every
+    /// app of the run (the sampling tests open many at once).
+    /// </summary>
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        if (Database.ConnectionString is { } connection)
+        {
+            builder.UseSetting("ConnectionStrings:Cordon", connection + ";Maximum Pool Size=10");
+        }
+    }
 }
 
 public sealed class ImportJobTests(ImportJobApp app) : IClassFixture<ImportJobApp>
@@ -28,7 +54,7 @@ public sealed class ImportJobTests(ImportJobApp app) : IClassFixture<ImportJobAp
     public async Task AFileOverTwentyThousandRowsIsAnsweredWith202AndALocationAndPolledToDoneWithTheRightCounts()
     {
         // The real thresholds, on an app of its own (its sub-district busy with this job would queue other tests' imports).
-        await using var fresh = new CordonApp();
+        await using var fresh = new ImportJobApp(threshold: null);
         await fresh.InitializeAsync();
         var compound = ImportTests.NewCompound();
         var client = await fresh.ApiAsync("commander");
