@@ -67,7 +67,7 @@ internal sealed class ImportJobRunner(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogError(e, "The import queue could not be read");
+                logger.LogWarning(e, "The import queue could not be read");
             }
 
             try
@@ -294,8 +294,9 @@ internal sealed class ImportJobRunner(
         }, stoppingToken);
     }
 
-    private static async Task<ImportReport> RunOnceAsync(LedgerImporter importer, ImportJob job, string held, string errorRows, ImportRun run, CancellationToken cancellationToken)
+    private async Task<ImportReport> RunOnceAsync(LedgerImporter importer, ImportJob job, string held, string errorRows, ImportRun run, CancellationToken cancellationToken)
     {
+        var started = clock.GetTimestamp();
         ImportReport report;
         await using (var file = File.OpenRead(held))
         {
@@ -309,6 +310,7 @@ internal sealed class ImportJobRunner(
             ImportFiles.Delete(errorRows);
         }
 
+        logger.LogInformation("Import job {Job}: {Pass} of {Rows} rows in {Seconds:F1} s", job.Id, run.Writes == ImportWrites.None ? "check" : "write", report.RowsRead, clock.GetElapsedTime(started).TotalSeconds);
         return report;
     }
 
