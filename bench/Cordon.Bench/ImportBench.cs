@@ -11,7 +11,10 @@ namespace Cordon.Bench;
 
 /// <summary>
 /// Ledger import through the API's own code path (multipart upload to /api/v1/ledger/import), against a
-/// raw bulk insert of the same rows into the same database, in the same run.
+/// raw bulk insert of the same rows into the same database, in the same run. A file over 5 MB or 20,000 rows is
+/// answered 202 and imported by the background job; the bench then polls the job's Location until it is done, so
+/// the figures include the job (its check pass, its chunk commits, ANALYZE on PostgreSQL) and the app's memory
+/// while it runs: the job runs in this process.
 /// </summary>
 public static class ImportBench
 {
@@ -32,8 +35,8 @@ public static class ImportBench
 
             var smallRun = await ImportOnceAsync(provider, postgresAdmin, smallFile, small, raw: false);
             var bigRun = await ImportOnceAsync(provider, postgresAdmin, bigFile, rows, raw: true);
-            Console.WriteLine($"   {format}: {small,7:N0} rows  {smallRun.RowsPerSecond,8:N0} rows/s  peak managed +{smallRun.PeakManagedMb,6:F1} MB");
-            Console.WriteLine($"   {format}: {rows,7:N0} rows  {bigRun.RowsPerSecond,8:N0} rows/s  peak managed +{bigRun.PeakManagedMb,6:F1} MB  (file ×{rows / (double)small:F0}, memory ×{bigRun.PeakManagedMb / Math.Max(0.1, smallRun.PeakManagedMb):F1})");
+            Console.WriteLine($"   {format}: {small,7:N0} rows  {smallRun.RowsPerSecond,8:N0} rows/s  peak managed +{smallRun.PeakManagedMb,6:F1} MB  (upload to done{(small > 20_000 || new FileInfo(smallFile).Length > 5 * 1024 * 1024 ? ", background job" : ", in the request")})");
+            Console.WriteLine($"   {format}: {rows,7:N0} rows  {bigRun.RowsPerSecond,8:N0} rows/s  peak managed +{bigRun.PeakManagedMb,6:F1} MB  (file ×{rows / (double)small:F0}, memory ×{bigRun.PeakManagedMb / Math.Max(0.1, smallRun.PeakManagedMb):F1}{(rows > 20_000 ? ", background job" : "")})");
             Console.WriteLine($"   {format}: raw bulk insert of the same {rows:N0} residents: {bigRun.RawRowsPerSecond:N0} rows/s → import is {bigRun.RowsPerSecond / bigRun.RawRowsPerSecond:P0} of raw ({bigRun.RawRowsPerSecond / bigRun.RowsPerSecond:F1}× slower; it validates, upserts, creates places and audits every row)");
             Console.WriteLine($"   {format}: re-import of the same file: {bigRun.ReimportRowsPerSecond:N0} rows/s, {bigRun.ReimportUnchanged:N0} unchanged");
         }
@@ -74,7 +77,7 @@ public static class ImportBench
             sw.Stop();
             await sampling.CancelAsync();
             await sampler;
-            if (report.GetProperty("created").GetInt32() != rows || !report.GetProperty("committed").GetBoolean())
+            if (report.GetProperty("created").GetInt32() != rows)
             {
                 throw new InvalidOperationException($"import did not store every row: {report}");
             }
@@ -115,7 +118,25 @@ public static class ImportBench
             throw new InvalidOperationException(body);
         }
 
-        return JsonDocument.Parse(body).RootElement;
+        if (response.StatusCode != System.Net.HttpStatusCode.Accepted)
+        {
+            return JsonDocument.Parse(body).RootElement;
+        }
+
+        // A background job: poll its Location, as a machine client would.
+        var location = response.Headers.Location!;
+        while (true)
+        {
+            await Task.Delay(250);
+            var job = JsonDocument.Parse(await client.GetStringAsync(location)).RootElement;
+            switch (job.GetProperty("state").GetString())
+            {
+                case "done":
+                    return job;
+                case "failed" or "cancelled":
+                    throw new InvalidOperationException(job.ToString());
+            }
+        }
     }
 
     /// <summary>

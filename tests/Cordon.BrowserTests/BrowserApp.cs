@@ -20,7 +20,8 @@ public sealed class BrowserApp : IAsyncLifetime
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
     ];
 
-    public CordonApp App { get; } = new();
+    /// <summary>Background imports from 1,000 rows up, so the phone test watches a job's progress bar on a file of seconds.</summary>
+    public CordonApp App { get; } = new CordonApp().With("Cordon:Import:BackgroundAboveRows", "1000");
 
     public string BaseUrl { get; private set; } = "";
 

@@ -1,3 +1,4 @@
+using Cordon.Features.Ledger.Import;
 using Cordon.Platform;
 using Cordon.Platform.Audit;
 using Cordon.Platform.Auth;
@@ -28,7 +29,8 @@ public static class LedgerApi
         ledger.MapGet("/buildings/{id:guid}/grid", Grid);
         ledger.MapPost("/import", Import)
             .RequireAuthorization(RolePermissions.PolicyName(Permission.ImportLedger))
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(SpreadsheetReader.MaxFileBytes * 3));
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(ImportApi.MaxRequestBytes));
+        ledger.MapImports();
         ledger.MapGet("/export", Export).RequireAuthorization(RolePermissions.PolicyName(Permission.ExportLedger));
         ledger.MapGet("/template", Template).RequireAuthorization(RolePermissions.PolicyName(Permission.ImportLedger));
         return app;
@@ -92,42 +94,61 @@ public static class LedgerApi
 
     public sealed record ImportResponse(
         int RowsRead, int Created, int Updated, int Unchanged, IReadOnlyList<ImportErrorItem> Errors, int ErrorCount, int RowsWithErrors,
-        bool Committed, bool DryRun, IReadOnlyList<string> NewNeighborhoods, IReadOnlyList<string> NewCompounds, int NewBuildings, int NewFlats);
+        bool Committed, bool DryRun, IReadOnlyList<string> NewNeighborhoods, IReadOnlyList<string> NewCompounds, int NewBuildings, int NewFlats)
+    {
+        /// <summary>The run's job: <c>GET /api/v1/ledger/imports/{id}</c> answers for it again.</summary>
+        public Guid? Id { get; init; }
+
+        /// <summary>The rows with errors, with a first column 错误, as xlsx (30 minutes); null without errors.</summary>
+        public string? ErrorRowsUrl { get; init; }
+
+        public IReadOnlyList<ImportNotice> Notices { get; init; } = [];
+    }
 
     public sealed record ImportErrorItem(int Row, string? Column, string? Value, string Code, string Message, string Zh, string En);
 
     /// <summary>
     /// <c>?dryRun=true</c> (default) previews; <c>mode=all</c> (default) stores nothing if any row is wrong,
     /// <c>mode=valid</c> stores the valid rows. File-level problems are a ProblemDetails with a code.
+    /// The upload (form field <c>file</c>, at most 100 MB) is streamed to disk. A small file is answered at once (200);
+    /// a large one (over 5 MB or 20,000 rows), or any real import while another of the sub-district waits or runs, is
+    /// a background job: 202 with <c>Location: /api/v1/ledger/imports/{id}</c>.
     /// </summary>
-    public static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> Import(
-        HttpRequest request, Ledger.Import.LedgerImporter importer, Catalog catalog, bool? dryRun, string? mode, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ImportResponse>, Accepted<ImportApi.ImportJobItem>, ProblemHttpResult>> Import(
+        HttpRequest request, ImportJobs jobs, Caller caller, DataDirectory data, Catalog catalog, TimeProvider clock, bool? dryRun, string? mode, CancellationToken cancellationToken)
     {
-        var form = request.HasFormContentType ? await request.ReadFormAsync(cancellationToken) : null;
-        if (form?.Files.GetFile("file") is not { Length: > 0 } file)
+        var id = Guid.CreateVersion7();
+        var path = ImportFiles.Waiting(data, caller.UserId!, id);
+        var (upload, refused) = await Uploads.ReceiveAsync(request, "file", path, SpreadsheetReader.MaxFileBytes, null, cancellationToken);
+        if (upload is null)
         {
-            return catalog.Problem(FileErrors.FileMissing);
-        }
-
-        if (file.Length > SpreadsheetReader.MaxFileBytes)
-        {
-            return catalog.Problem(FileErrors.FileTooLarge, SpreadsheetReader.MaxFileBytes / 1024 / 1024);
+            return refused == FileErrors.FileTooLarge ? catalog.Problem(FileErrors.FileTooLarge, SpreadsheetReader.MaxFileBytes / 1024 / 1024) : catalog.Problem(refused ?? FileErrors.FileMissing);
         }
 
         try
         {
-            await using var stream = file.OpenReadStream();
-            var report = await importer.ImportAsync(stream, file.FileName, dryRun ?? true,
-                mode == "valid" ? Ledger.Import.ImportMode.ValidOnly : Ledger.Import.ImportMode.AllOrNothing, cancellationToken);
-            return TypedResults.Ok(ToResponse(report));
+            var started = await jobs.StartAsync(id, path, upload.FileName, dryRun ?? true,
+                mode == "valid" ? ImportMode.ValidOnly : ImportMode.AllOrNothing, cancellationToken);
+            if (started.Report is not { } report)
+            {
+                return TypedResults.Accepted($"/api/v1/ledger/imports/{id}", ImportApi.ToItem(started.Job, jobs, clock.GetUtcNow().UtcDateTime, catalog));
+            }
+
+            return TypedResults.Ok(ToResponse(report) with
+            {
+                Id = id,
+                ErrorRowsUrl = report.RowsWithErrors > 0 ? $"/api/v1/ledger/imports/{id}/errors.xlsx" : null,
+                Notices = report.Notices,
+            });
         }
         catch (SpreadsheetException e)
         {
+            ImportFiles.Delete(path);
             return catalog.Problem(e.Error, e.Args);
         }
     }
 
-    public static ImportResponse ToResponse(Ledger.Import.ImportReport r) => new(
+    public static ImportResponse ToResponse(ImportReport r) => new(
         r.RowsRead, r.Created, r.Updated, r.Unchanged,
         [.. r.Errors.Select(e => new ImportErrorItem(e.Row, e.Column, e.Value, e.Code, e.Message, e.Zh, e.En))],
         r.ErrorCount, r.RowsWithErrors, r.Committed, r.DryRun, r.NewNeighborhoods, r.NewCompounds, r.NewBuildings, r.NewFlats);
@@ -143,7 +164,7 @@ public static class LedgerApi
     }
 
     public static FileContentHttpResult Template() => TypedResults.File(
-        Ledger.Import.TemplateWorkbook.Build(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "人房台账导入模板.xlsx");
+        TemplateWorkbook.Build(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "人房台账导入模板.xlsx");
 
     public static async Task<Results<Ok<BuildingGrid>, NotFound>> Grid(Guid id, CordonDb db, CancellationToken cancellationToken) =>
         await db.GridAsync(id, cancellationToken) is { } grid ? TypedResults.Ok(grid) : TypedResults.NotFound();

@@ -13,6 +13,13 @@ public static class LedgerErrors
     public static readonly Error PartialNumberSearch = new("partial_number_search", StatusCodes.Status400BadRequest);
 
     public static readonly Error HeaderNotFound = new("header_not_found");
+
+    // Background imports.
+    public static readonly Error ImportFinished = new("import_finished", StatusCodes.Status409Conflict);
+    public static readonly Error ImportFailed = new("import_failed", StatusCodes.Status500InternalServerError);
+    public static readonly Error ImportUserInactive = new("import_user_inactive", StatusCodes.Status403Forbidden);
+    public static readonly Error ImportFileGone = new("import_file_gone", StatusCodes.Status410Gone);
+    public static readonly Error ImportErrorRowsGone = new("import_error_rows_gone", StatusCodes.Status404NotFound);
     public static readonly Error ColumnsMissing = new("columns_missing");
 
     // Row-level import errors.

@@ -13,6 +13,11 @@ public static class LedgerFeature
         builder.Services.AddNavItem("nav.ledger", "/Ledger", Permission.ViewResidents, 20);
         builder.Services.AddScoped<IHomeTile, LedgerTile>();
         builder.Services.AddScoped<Import.LedgerImporter>();
+        builder.Services.Configure<Import.ImportOptions>(builder.Configuration.GetSection(Import.ImportOptions.Section));
+        builder.Services.AddSingleton<Import.ImportQueue>();
+        builder.Services.AddScoped<Import.ImportJobs>();
+        builder.Services.AddScoped<Platform.Files.IUploadHolder, Import.ImportUploads>();
+        builder.Services.AddHostedService<Import.ImportJobRunner>();
         return builder;
     }
 

@@ -46,6 +46,17 @@ public sealed class Caller(IHttpContextAccessor http)
     public void ActForSubdistrict(Guid subdistrictId, string name) =>
         _snapshot = new Snapshot(false, null, name, subdistrictId, true, [], [], [], [.. Enum.GetValues<Permission>()]);
 
+    /// <summary>
+    /// For background work started by a person (a large import): the job sees and may do exactly what that
+    /// user may see and do now — their sub-district, jurisdiction and roles, read fresh from <see cref="AccessCache"/>
+    /// when the job starts, not what they had when they queued it.
+    /// </summary>
+    public void ActAs(UserAccess access) =>
+        _snapshot = new Snapshot(
+            false, access.UserId, access.UserName, access.SubdistrictId,
+            access.NeighborhoodIds.Count == 0 && access.CompoundIds.Count == 0,
+            [.. access.NeighborhoodIds], [.. access.CompoundIds], [.. access.ParentNeighborhoodIds], [.. RolePermissions.For(access.Roles)]);
+
     private Snapshot Current => _snapshot ??= FromPrincipal(http.HttpContext?.User);
 
     private static Snapshot FromPrincipal(ClaimsPrincipal? user)

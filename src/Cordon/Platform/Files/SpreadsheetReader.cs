@@ -31,12 +31,22 @@ public sealed class SpreadsheetException(Error error, params object?[] args) : E
 /// </summary>
 public static class SpreadsheetReader
 {
-    public const long MaxFileBytes = 20L * 1024 * 1024;
-    public const long MaxUnpackedBytes = 300L * 1024 * 1024;
+    /// <summary>
+    /// A whole sub-district in one file: 300,000 residents are about 40 MB of csv, less as xlsx. The upload is
+    /// streamed to disk and imported in the background, so the bound is about disk and patience, not memory.
+    /// </summary>
+    public const long MaxFileBytes = 100L * 1024 * 1024;
+
+    /// <summary>What an xlsx may unpack to: its sheet XML is 5–10× the file, streamed, never held whole.</summary>
+    public const long MaxUnpackedBytes = 1024L * 1024 * 1024;
     public const int MaxRows = 500_000;
     private const int MaxCompressionRatio = 150;
 
-    public static IEnumerable<SheetRow> Read(Stream stream, string fileName)
+    /// <param name="scratch">
+    /// Where the xlsx reader may spill a large shared-string table (the cells' text, so personal data): a folder in
+    /// the data directory. Without one it stays in memory; never the system's temporary folder.
+    /// </param>
+    public static IEnumerable<SheetRow> Read(Stream stream, string fileName, string? scratch = null)
     {
         if (stream.CanSeek && stream.Length > MaxFileBytes)
         {
@@ -60,7 +70,7 @@ public static class SpreadsheetReader
         if (head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4)
         {
             CheckZip(stream);
-            return Xlsx(stream);
+            return Xlsx(stream, scratch);
         }
 
         if (extension is ".xlsx" or ".xlsm" or ".xls")
@@ -75,6 +85,51 @@ public static class SpreadsheetReader
         }
 
         return Csv(stream);
+    }
+
+    /// <summary>
+    /// About how many rows a file has, cheaply, for a progress bar (null when it cannot tell): a csv's line breaks, an
+    /// xlsx sheet's declared dimension. Never a bound: the reader counts for real.
+    /// </summary>
+    public static int? EstimateRows(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            var head = new byte[4];
+            var read = file.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+            file.Position = 0;
+            if (read == 4 && head[0] == (byte)'P' && head[1] == (byte)'K')
+            {
+                using var zip = new ZipArchive(file, ZipArchiveMode.Read);
+                var sheet = zip.Entries.Where(e => e.FullName.StartsWith("xl/worksheets/", StringComparison.OrdinalIgnoreCase)).MaxBy(e => e.Length);
+                if (sheet is null)
+                {
+                    return null;
+                }
+
+                using var reader = new StreamReader(sheet.Open());
+                var start = new char[4096];
+                var length = reader.ReadBlock(start, 0, start.Length);
+                var match = System.Text.RegularExpressions.Regex.Match(new string(start, 0, length), "dimension ref=\"[A-Z]+[0-9]+:[A-Z]+(?<last>[0-9]+)\"");
+                return match.Success && int.TryParse(match.Groups["last"].Value, CultureInfo.InvariantCulture, out var rows) ? rows : null;
+            }
+
+            var buffer = new byte[256 * 1024];
+            var lines = 0;
+            int n;
+            while ((n = file.Read(buffer)) > 0)
+            {
+                lines += buffer.AsSpan(0, n).Count((byte)'\n');
+            }
+
+            // Less the header line most files have.
+            return Math.Max(0, lines - 1);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Cell text the way people read it: no scientific notation for whole numbers Excel kept exactly.</summary>
@@ -142,12 +197,17 @@ public static class SpreadsheetReader
         }
     }
 
-    private static IEnumerable<SheetRow> Xlsx(Stream stream)
+    private static IEnumerable<SheetRow> Xlsx(Stream stream, string? scratch)
     {
         IEnumerable<dynamic> rows;
         try
         {
-            rows = MiniExcel.Query(stream, useHeaderRow: false, excelType: ExcelType.XLSX);
+            var configuration = new MiniExcelLibs.OpenXml.OpenXmlConfiguration
+            {
+                EnableSharedStringCache = scratch is not null,
+                SharedStringCachePath = scratch ?? Path.GetTempPath(),
+            };
+            rows = MiniExcel.Query(stream, useHeaderRow: false, excelType: ExcelType.XLSX, configuration: configuration);
         }
         catch (Exception e) when (e is InvalidDataException or System.Xml.XmlException or InvalidOperationException)
         {

@@ -17,7 +17,11 @@ internal sealed class ApiAntiforgery(IAntiforgery antiforgery, Localization.Cata
             && !http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
             && http.Request.Cookies.ContainsKey(PlatformSetup.CookieName);
         var writes = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method);
-        if (viaCookie && writes && !await antiforgery.IsRequestValidAsync(http))
+        // An upload's token must come in the header: looking for it in the form would read the whole file into
+        // the system's temporary folder before the endpoint could stream it into the data directory.
+        var upload = http.Request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true
+            && !http.Request.Headers.ContainsKey("RequestVerificationToken");
+        if (viaCookie && writes && (upload || !await antiforgery.IsRequestValidAsync(http)))
         {
             return catalog.Problem(HttpErrors.Antiforgery);
         }

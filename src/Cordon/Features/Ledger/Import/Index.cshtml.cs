@@ -3,6 +3,7 @@ using Cordon.Platform.Auth;
 using Cordon.Platform.Files;
 using Cordon.Platform.Localization;
 using Cordon.Platform.Web;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -10,116 +11,147 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Cordon.Features.Ledger.Import;
 
 /// <summary>
-/// Upload → preview (a dry run of the real import) → confirm. The upload waits in the data folder
-/// between the two steps, for its uploader only, so nobody uploads twice.
+/// Upload → preview (a dry run of the real import) → choose → confirm. The upload is streamed into the data folder and
+/// waits there between the steps, for its uploader only, so nobody uploads twice; a large file is previewed and
+/// imported by a background job, followed on <c>/Ledger/Import/{id}</c>.
+/// <para>
+/// Nothing on this page binds the form: binding would read a 100 MB upload into the system's temporary folder before
+/// the handler could stream it. The antiforgery token is checked by hand for the same reason, before the file is
+/// written (it comes first in the form).
+/// </para>
 /// </summary>
 [Authorize(Policy = "perm:" + nameof(Permission.ImportLedger))]
-[RequestSizeLimit(SpreadsheetReader.MaxFileBytes * 3)]
-[RequestFormLimits(MultipartBodyLengthLimit = SpreadsheetReader.MaxFileBytes * 3)]
-public sealed class IndexModel(LedgerImporter importer, DataDirectory data, Caller caller, Catalog catalog, TimeProvider clock) : PageModel
+[IgnoreAntiforgeryToken]
+[RequestSizeLimit(ImportApi.MaxRequestBytes)]
+public sealed class IndexModel(ImportJobs jobs, DataDirectory data, Caller caller, Catalog catalog, IAntiforgery antiforgery) : PageModel
 {
-    [BindProperty]
-    public IFormFile? Upload { get; set; }
-
-    [BindProperty]
-    public string Mode { get; set; } = "all";
-
-    [BindProperty]
-    public string? Token { get; set; }
-
-    [BindProperty]
-    public string? FileName { get; set; }
-
-    public ImportReport? Report { get; private set; }
+    public ImportOutcome? Outcome { get; private set; }
 
     public string? FileError { get; private set; }
 
-    public void OnGet()
+    public List<ImportJob> Recent { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Recent = await jobs.RecentAsync(10, cancellationToken);
+
+    /// <summary>No parameters, not even a cancellation token: any would make Razor Pages read the whole form first.</summary>
+    public async Task<IActionResult> OnPostPreviewAsync()
     {
+        var cancellationToken = HttpContext.RequestAborted;
+        var id = Guid.CreateVersion7();
+        var path = ImportFiles.Waiting(data, caller.UserId!, id);
+        var (upload, refused) = await Uploads.ReceiveAsync(Request, "Upload", path, SpreadsheetReader.MaxFileBytes, async fields =>
+        {
+            if (fields.TryGetValue("__RequestVerificationToken", out var token))
+            {
+                Request.Headers["RequestVerificationToken"] = token;
+            }
+
+            return await antiforgery.IsRequestValidAsync(HttpContext) ? null : HttpErrors.BadRequest;
+        }, cancellationToken);
+        if (refused == HttpErrors.BadRequest)
+        {
+            return BadRequest();
+        }
+
+        if (upload is null)
+        {
+            FileError = refused == FileErrors.FileTooLarge ? catalog.Message(FileErrors.FileTooLarge, SpreadsheetReader.MaxFileBytes / 1024 / 1024) : catalog.Message(refused ?? FileErrors.FileMissing);
+            return await PageAsync(cancellationToken);
+        }
+
+        return await StartAsync(id, path, upload.FileName, dryRun: true, ImportMode.AllOrNothing, cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostPreviewAsync(CancellationToken cancellationToken)
-    {
-        if (Upload is not { Length: > 0 })
-        {
-            FileError = catalog.Message(FileErrors.FileMissing);
-            return Page();
-        }
-
-        if (Upload.Length > SpreadsheetReader.MaxFileBytes)
-        {
-            FileError = catalog.Message(FileErrors.FileTooLarge, SpreadsheetReader.MaxFileBytes / 1024 / 1024);
-            return Page();
-        }
-
-        CleanUp();
-        Token = Guid.NewGuid().ToString("N");
-        FileName = Path.GetFileName(Upload.FileName);
-        await using (var target = System.IO.File.Create(PathOf(Token)))
-        {
-            await Upload.CopyToAsync(target, cancellationToken);
-        }
-
-        return await RunAsync(dryRun: true, cancellationToken);
-    }
-
+    /// <summary>The choice made on the preview, applied to the upload that waits under the preview's id.</summary>
     public async Task<IActionResult> OnPostCommitAsync(CancellationToken cancellationToken)
     {
-        if (Token is null || Token.Length != 32 || !Token.All(char.IsAsciiHexDigit) || !System.IO.File.Exists(PathOf(Token)))
+        if (!await antiforgery.IsRequestValidAsync(HttpContext))
         {
-            FileError = catalog.Message(FileErrors.FileMissing);
-            return Page();
+            return BadRequest();
         }
 
-        var result = await RunAsync(dryRun: false, cancellationToken);
-        if (Report is { Committed: true })
+        var form = await Request.ReadFormAsync(cancellationToken);
+        if (!Guid.TryParse(form["Token"], out var token) || await jobs.FindAsync(token, cancellationToken) is not { } preview
+            || !System.IO.File.Exists(ImportFiles.Waiting(data, caller.UserId!, token)))
         {
-            System.IO.File.Delete(PathOf(Token));
+            FileError = catalog.Message(LedgerErrors.ImportFileGone);
+            return await PageAsync(cancellationToken);
         }
 
-        return result;
+        var mode = form["Mode"] == "valid" ? ImportMode.ValidOnly : ImportMode.AllOrNothing;
+        return await StartAsync(Guid.CreateVersion7(), ImportFiles.Waiting(data, caller.UserId!, token), preview.FileName, dryRun: false, mode, cancellationToken);
     }
 
     /// <summary>Cancel deletes the waiting upload at once: it holds full ID numbers.</summary>
-    public IActionResult OnPostCancel()
+    public async Task<IActionResult> OnPostCancelAsync(CancellationToken cancellationToken)
     {
-        if (Token is { Length: 32 } token && token.All(char.IsAsciiHexDigit) && System.IO.File.Exists(PathOf(token)))
+        if (!await antiforgery.IsRequestValidAsync(HttpContext))
         {
-            System.IO.File.Delete(PathOf(token));
+            return BadRequest();
+        }
+
+        var form = await Request.ReadFormAsync(cancellationToken);
+        if (Guid.TryParse(form["Token"], out var token))
+        {
+            ImportFiles.Delete(ImportFiles.Waiting(data, caller.UserId!, token));
+            ImportFiles.Delete(ImportFiles.ErrorRows(data, caller.UserId!, token));
         }
 
         return Redirect("/Ledger/Import");
     }
 
-    private async Task<IActionResult> RunAsync(bool dryRun, CancellationToken cancellationToken)
+    private async Task<IActionResult> StartAsync(Guid id, string path, string fileName, bool dryRun, ImportMode mode, CancellationToken cancellationToken)
     {
         try
         {
-            await using var stream = System.IO.File.OpenRead(PathOf(Token!));
-            Report = await importer.ImportAsync(stream, FileName ?? "upload", dryRun, Mode == "valid" ? ImportMode.ValidOnly : ImportMode.AllOrNothing, cancellationToken);
+            var started = await jobs.StartAsync(id, path, fileName, dryRun, mode, cancellationToken);
+            if (started.Report is not { } report)
+            {
+                return Redirect($"/Ledger/Import/{id}");
+            }
+
+            Outcome = await ImportOutcome.OfAsync(started.Job, report, jobs, catalog, cancellationToken);
         }
         catch (SpreadsheetException e)
         {
             FileError = catalog.Message(e.Error, e.Args);
-            System.IO.File.Delete(PathOf(Token!));
-            Token = null;
+            ImportFiles.Delete(path);
         }
 
-        return Page();
+        return await PageAsync(cancellationToken);
     }
 
-    /// <summary>Uploads are per user: another user's token names a file that is not theirs.</summary>
-    private string PathOf(string token) => Path.Combine(data.Sub("imports"), $"{caller.UserId}-{token}.upload");
-
-    private void CleanUp()
+    private async Task<IActionResult> PageAsync(CancellationToken cancellationToken)
     {
-        var cutoff = clock.GetUtcNow().UtcDateTime - Platform.Files.UploadSweeper.MaxAge;
-        foreach (var file in Directory.EnumerateFiles(data.Sub("imports"), "*.upload"))
-        {
-            if (System.IO.File.GetLastWriteTimeUtc(file) < cutoff)
-            {
-                System.IO.File.Delete(file);
-            }
-        }
+        Recent = await jobs.RecentAsync(10, cancellationToken);
+        return Page();
+    }
+}
+
+/// <summary>What a finished run (in the request or a job) shows: its counts, notices and errors, and what may follow.</summary>
+public sealed record ImportOutcome(
+    ImportJob Job,
+    bool Committed,
+    bool Cancelled,
+    IReadOnlyList<ImportError> Errors,
+    IReadOnlyList<ImportNotice> Notices,
+    ImportReport? Report,
+    bool MayChoose,
+    bool HasErrorRows,
+    IReadOnlyList<(Guid Id, string Name, int Count)> CreatedIn)
+{
+    public int Written => Job.Created + Job.Updated;
+
+    /// <summary>What "only the valid rows" would write: the preview counts only rows without errors.</summary>
+    public int ValidRows => Job.RowsChecked - Job.RowsWithErrors;
+
+    public static async Task<ImportOutcome> OfAsync(ImportJob job, ImportReport? report, ImportJobs jobs, Catalog catalog, CancellationToken cancellationToken)
+    {
+        var committed = report?.Committed ?? job.RowsWritten > 0;
+        var notices = report?.Notices ?? ImportApi.NoticesOf(job, catalog);
+        var mayChoose = !committed && job.State == ImportJobState.Done && (job.DryRun || job.ErrorCount > 0) && jobs.Waiting(job);
+        return new ImportOutcome(
+            job, committed, job.State == ImportJobState.Cancelled || report?.Cancelled == true, report?.Errors ?? ImportJobs.ErrorsOf(job), notices, report, mayChoose,
+            jobs.HasErrorRows(job), committed ? await jobs.CreatedInAsync(job, cancellationToken) : []);
     }
 }

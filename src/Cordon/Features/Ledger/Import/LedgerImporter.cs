@@ -1,3 +1,4 @@
+using Cordon.Platform;
 using Cordon.Platform.Audit;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
@@ -23,6 +24,9 @@ public enum ImportMode
 /// <summary>One reported problem: the row the spreadsheet program shows, the header text, the value, why.</summary>
 public sealed record ImportError(int Row, string? Column, string? Value, string Code, string Message, string Zh, string En);
 
+/// <summary>Something the user should know that is not a problem with their data (the template's example row was skipped).</summary>
+public sealed record ImportNotice(int Row, string Code, string Message, string Zh, string En);
+
 public sealed record ImportReport(
     int RowsRead,
     int Created,
@@ -36,18 +40,71 @@ public sealed record ImportReport(
     IReadOnlyList<string> NewNeighborhoods,
     IReadOnlyList<string> NewCompounds,
     int NewBuildings,
-    int NewFlats);
+    int NewFlats)
+{
+    /// <summary>Rows that went through the checks: rows read less the template's example row.</summary>
+    public int RowsChecked { get; init; } = RowsRead;
+
+    public IReadOnlyList<ImportNotice> Notices { get; init; } = [];
+
+    /// <summary>Stopped between two chunks at the user's request; with <see cref="ImportWrites.EachChunk"/> the chunks before it are stored.</summary>
+    public bool Cancelled { get; init; }
+}
+
+/// <summary>How an import writes.</summary>
+public enum ImportWrites
+{
+    /// <summary>One transaction: committed at the end when the mode allows it, else rolled back (a dry run always is). Small files, in the request.</summary>
+    OneTransaction,
+
+    /// <summary>
+    /// Each chunk of rows is committed on its own (background jobs): other writers, sample registrations on SQLite
+    /// above all, get the database between chunks, and progress is durable. A cancel keeps the chunks done.
+    /// </summary>
+    EachChunk,
+
+    /// <summary>
+    /// Nothing is written, not even inside a transaction: every row is checked against the database and against what
+    /// the rows above it would have created (kept in memory). The preview and the check of a background job.
+    /// </summary>
+    None,
+}
+
+/// <summary>Where an import stands after a chunk; the job's progress bar.</summary>
+public sealed record ImportProgress(int RowsRead, int RowsChecked, int Created, int Updated, int Unchanged, int ErrorCount, int RowsWithErrors);
+
+/// <summary>One run of the importer.</summary>
+public sealed record ImportRun(bool DryRun, ImportMode Mode)
+{
+    public ImportWrites Writes { get; init; } = ImportWrites.OneTransaction;
+
+    /// <summary>The import job this run belongs to: the id of its audit line.</summary>
+    public Guid? JobId { get; init; }
+
+    /// <summary>The instant written as every created resident's <c>CreatedAt</c> (the job's start); now when not given.</summary>
+    public DateTime? At { get; init; }
+
+    /// <summary>Where to write the rows with errors (xlsx: a first column 错误, then the row as read); none when null.</summary>
+    public Stream? ErrorRows { get; init; }
+
+    /// <summary>Called after every chunk; answering false stops the import there (cancelled).</summary>
+    public Func<ImportProgress, CancellationToken, Task<bool>>? AfterChunk { get; init; }
+}
+
+/// <summary>What a quick look at a file says before anything is imported: it has a ledger header, and about how many rows.</summary>
+public sealed record ImportProbe(int RowsSeen);
 
 /// <summary>
-/// Loads a committee's spreadsheet into the ledger. The dry run and the real run are the same code:
-/// everything happens in one transaction that a dry run (or an all-or-nothing run with errors) rolls
-/// back. Rows stream through in chunks, so memory does not grow with the file.
+/// Loads a committee's spreadsheet into the ledger. The dry run and the real run are the same code: in the request
+/// (small files) everything happens in one transaction that a dry run (or an all-or-nothing run with errors) rolls
+/// back; a background job checks without writing and commits chunk by chunk (<see cref="ImportWrites"/>). Rows stream
+/// through in chunks, so memory does not grow with the file.
 /// Residents are matched by document number, else by flat and name: the same file twice changes nothing.
 /// </summary>
-public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, LocalTime time, TimeProvider clock)
+public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, LocalTime time, TimeProvider clock, DataDirectory data)
 {
     public const int MaxReportedErrors = 1000;
-    private const int ChunkSize = 2000;
+    public const int ChunkSize = 2000;
     private const int HeaderSearchRows = 30;
 
     private readonly Dictionary<string, Guid> _neighborhoods = new(StringComparer.Ordinal);
@@ -66,6 +123,11 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
     private readonly List<Household> _pendingHouseholds = [];
     private readonly List<Resident> _pendingResidents = [];
     private readonly List<AuditEntry> _pendingAudit = [];
+    private readonly List<SheetRow> _window = [];
+    private readonly Dictionary<int, List<string>> _rowMessages = [];
+    private readonly List<ImportNotice> _notices = [];
+    private ImportRun _run = new(true, ImportMode.AllOrNothing);
+    private XlsxWriter? _errorRows;
     private string _fileName = "";
     private int _errorCount;
     private int _created;
@@ -75,20 +137,59 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
     private int _newFlats;
     private DateTime _now;
 
-    public async Task<ImportReport> ImportAsync(Stream file, string fileName, bool dryRun, ImportMode mode, CancellationToken cancellationToken = default)
+    public Task<ImportReport> ImportAsync(Stream file, string fileName, bool dryRun, ImportMode mode, CancellationToken cancellationToken = default) =>
+        ImportAsync(file, fileName, new ImportRun(dryRun, mode), cancellationToken);
+
+    public async Task<ImportReport> ImportAsync(Stream file, string fileName, ImportRun run, CancellationToken cancellationToken = default)
     {
-        _now = clock.GetUtcNow().UtcDateTime;
+        _run = run;
+        _now = run.At ?? clock.GetUtcNow().UtcDateTime;
         _fileName = fileName;
         var today = DateOnly.FromDateTime(time.Now);
-        using var rows = SpreadsheetReader.Read(file, fileName).GetEnumerator();
+        using var rows = SpreadsheetReader.Read(file, fileName, Scratch(data)).GetEnumerator();
         var parser = FindHeader(rows, today);
+        if (run.ErrorRows is { } target)
+        {
+            _errorRows = new XlsxWriter(target, "有错误的行", [40, .. rows.Current.Cells.Select(_ => 14.0)]);
+            _errorRows.WriteRow(["错误", .. rows.Current.Cells.Select(LedgerExport.Escape)], header: true);
+        }
 
+        try
+        {
+            return await RunAsync(rows, parser, cancellationToken);
+        }
+        finally
+        {
+            _errorRows?.Dispose();
+        }
+    }
+
+    /// <summary>Finds the header (or refuses the file) and counts the rows below it, up to <paramref name="countUpTo"/>.</summary>
+    public static ImportProbe Probe(Stream file, string fileName, int countUpTo, DateOnly today, DataDirectory data)
+    {
+        using var rows = SpreadsheetReader.Read(file, fileName, Scratch(data)).GetEnumerator();
+        FindHeader(rows, today);
+        var seen = 0;
+        while (seen <= countUpTo && rows.MoveNext())
+        {
+            seen += rows.Current.IsBlank ? 0 : 1;
+        }
+
+        return new ImportProbe(seen);
+    }
+
+    private static string Scratch(DataDirectory data) => data.Sub("imports/scratch");
+
+    private async Task<ImportReport> RunAsync(IEnumerator<SheetRow> rows, LedgerRowParser parser, CancellationToken cancellationToken)
+    {
         var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = _run.Writes == ImportWrites.OneTransaction ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         await LoadPlacesAsync(cancellationToken);
 
         var rowsRead = 0;
+        var rowsChecked = 0;
+        var cancelled = false;
         var chunk = new List<LedgerRow>(ChunkSize);
         var problems = new List<RowProblem>();
         while (rows.MoveNext())
@@ -100,52 +201,142 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
             }
 
             rowsRead++;
-            if (parser.Parse(row, problems) is { } parsed)
+            if (_errorRows is not null)
+            {
+                _window.Add(row);
+            }
+
+            var parsed = parser.Parse(row, problems);
+            if (parsed is not null && TemplateWorkbook.IsExample(parsed))
+            {
+                // The template's example row, left in: not a resident. Said once, never imported.
+                var (zh, en) = catalog.Both("ledger.import.example-skipped", row.Number, parsed.Name);
+                _notices.Add(new ImportNotice(row.Number, "example_row_skipped", Catalog.IsEnglish(System.Globalization.CultureInfo.CurrentUICulture) ? en : zh, zh, en));
+                continue;
+            }
+
+            rowsChecked++;
+            if (parsed is not null)
             {
                 chunk.Add(parsed);
             }
 
             Report(problems);
-            if (chunk.Count == ChunkSize)
+
+            // A file of nothing but wrong rows never fills a chunk: its window of rows is bounded all the same.
+            if (chunk.Count == ChunkSize || _window.Count >= 2 * ChunkSize)
             {
-                await ApplyAsync(chunk, cancellationToken);
-                chunk.Clear();
+                if (!await FlushAsync(chunk, rowsRead, rowsChecked, cancellationToken))
+                {
+                    cancelled = true;
+                    break;
+                }
             }
         }
 
-        await ApplyAsync(chunk, cancellationToken);
+        if (!cancelled)
+        {
+            // The last chunk: whatever the callback says now, the file is through.
+            await FlushAsync(chunk, rowsRead, rowsChecked, cancellationToken);
+        }
+
         db.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
 
-        var commit = !dryRun && (mode == ImportMode.ValidOnly || _errorCount == 0) && _created + _updated > 0;
-        if (commit)
+        var committed = _run.Writes switch
         {
-            db.Audit(AuditAction.Import, "Ledger", null, fileName, new
+            ImportWrites.OneTransaction => !_run.DryRun && (_run.Mode == ImportMode.ValidOnly || _errorCount == 0) && _created + _updated > 0,
+            ImportWrites.EachChunk => _created + _updated > 0,
+            _ => false,
+        };
+        if (committed)
+        {
+            var details = new Dictionary<string, object?[]>
             {
-                file = new[] { null, fileName },
-                rows = new int?[] { null, rowsRead },
-                created = new int?[] { null, _created },
-                updated = new int?[] { null, _updated },
-                errors = new int?[] { null, _errorCount },
-            });
+                ["file"] = [null, _fileName],
+                ["rows"] = [null, rowsRead],
+                ["created"] = [null, _created],
+                ["updated"] = [null, _updated],
+                ["errors"] = [null, _errorCount],
+            };
+            if (cancelled)
+            {
+                details["cancelled"] = [null, true];
+            }
+
+            db.Audit(AuditAction.Import, "Ledger", _run.JobId?.ToString(), _fileName, details);
             await db.SaveChangesAsync(cancellationToken);
+        }
+
+        if (transaction is not null)
+        {
+            if (committed)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+            else
+            {
+                await transaction.RollbackAsync(cancellationToken);
+            }
+        }
+
+        db.ChangeTracker.Clear();
+        if (!committed)
+        {
+            // A preview answers, for every ID number in the file, whether it is registered: a bulk read, audited.
+            var what = _run.DryRun ? "import-dry-run" : _run.Writes == ImportWrites.None ? "import-check" : "import-not-written";
+            await db.AuditReadAsync(what, new { file = _fileName, errors = _errorCount, job = _run.JobId }, rowsRead, cancellationToken);
+        }
+
+        return new ImportReport(rowsRead, _created, _updated, _unchanged, [.. _errors.OrderBy(e => e.Row)], _errorCount, _rowsWithErrors.Count, committed, _run.DryRun,
+            _newNeighborhoods, _newCompounds, _newBuildings, _newFlats)
+        {
+            RowsChecked = rowsChecked,
+            Notices = _notices,
+            Cancelled = cancelled,
+        };
+    }
+
+    /// <summary>Applies a chunk (committing it on its own if the run says so), writes its rows with errors, reports progress.</summary>
+    private async Task<bool> FlushAsync(List<LedgerRow> chunk, int rowsRead, int rowsChecked, CancellationToken cancellationToken)
+    {
+        if (_run.Writes == ImportWrites.EachChunk && chunk.Count > 0)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await ApplyAsync(chunk, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         else
         {
-            await transaction.RollbackAsync(cancellationToken);
+            await ApplyAsync(chunk, cancellationToken);
         }
 
-        db.ChangeTracker.Clear();
-        if (!commit)
-        {
-            // A preview answers, for every ID number in the file, whether it is registered: a bulk read, audited.
-            await db.AuditReadAsync(dryRun ? "import-dry-run" : "import-not-written", new { file = fileName, errors = _errorCount }, rowsRead, cancellationToken);
-        }
-        return new ImportReport(rowsRead, _created, _updated, _unchanged, [.. _errors.OrderBy(e => e.Row)], _errorCount, _rowsWithErrors.Count, commit, dryRun,
-            _newNeighborhoods, _newCompounds, _newBuildings, _newFlats);
+        chunk.Clear();
+        WriteErrorRows();
+        return _run.AfterChunk is not { } report
+            || await report(new ImportProgress(rowsRead, rowsChecked, _created, _updated, _unchanged, _errorCount, _rowsWithErrors.Count), cancellationToken);
     }
 
-    private LedgerRowParser FindHeader(IEnumerator<SheetRow> rows, DateOnly today)
+    /// <summary>The window's rows that have errors, in the file's order, each with all its errors in Chinese before its cells.</summary>
+    private void WriteErrorRows()
+    {
+        if (_errorRows is null)
+        {
+            return;
+        }
+
+        foreach (var row in _window)
+        {
+            if (_rowMessages.Remove(row.Number, out var messages))
+            {
+                _errorRows.WriteRow([$"第 {row.Number} 行：{string.Join("；", messages)}", .. row.Cells.Select(LedgerExport.Escape)]);
+            }
+        }
+
+        _window.Clear();
+        _rowMessages.Clear();
+    }
+
+    private static LedgerRowParser FindHeader(IEnumerator<SheetRow> rows, DateOnly today)
     {
         for (var i = 0; i < HeaderSearchRows && rows.MoveNext(); i++)
         {
@@ -265,6 +456,17 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
             }
 
             await CreateAsync(row, flat, cancellationToken);
+        }
+
+        if (_run.Writes == ImportWrites.None)
+        {
+            // Checked, not written: what this chunk would create stays in the caches above for the next chunks.
+            db.ChangeTracker.Clear();
+            _pendingFlats.Clear();
+            _pendingHouseholds.Clear();
+            _pendingResidents.Clear();
+            _pendingAudit.Clear();
+            return;
         }
 
         // Places and corrections go through EF (audited per row); the new flats, households and
@@ -421,7 +623,12 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
         // Find looks in this chunk's unsaved changes first: the building may be new in this file.
         foreach (var grown in _grown.Values)
         {
-            var tracked = (await db.Buildings.FindAsync([grown.Id], cancellationToken))!;
+            // Without writes, a building new in this file is in neither the tracker nor the database: nothing to grow.
+            if (await db.Buildings.FindAsync([grown.Id], cancellationToken) is not { } tracked)
+            {
+                continue;
+            }
+
             tracked.Floors = Math.Max(tracked.Floors, grown.Floors);
             tracked.Entrances = Math.Max(tracked.Entrances, grown.Entrances);
         }
@@ -610,6 +817,17 @@ public sealed class LedgerImporter(CordonDb db, Caller caller, Catalog catalog, 
             var (zh, en) = catalog.Both(error.MessageKey, args);
             var message = Catalog.IsEnglish(System.Globalization.CultureInfo.CurrentUICulture) ? en : zh;
             _errors.Add(new ImportError(row, column, value, error.Code, message, zh, en));
+        }
+
+        if (_errorRows is not null)
+        {
+            var zh = catalog.Both(error.MessageKey, args).Zh;
+            if (!_rowMessages.TryGetValue(row, out var messages))
+            {
+                _rowMessages[row] = messages = [];
+            }
+
+            messages.Add(column is null || zh.Contains(column, StringComparison.Ordinal) ? zh : $"{column}：{zh}");
         }
     }
 

@@ -13,8 +13,17 @@ namespace Cordon.Features.Ledger.Import;
 /// </summary>
 public static class TemplateWorkbook
 {
+    private const string ExampleName = "张三";
+    private const string ExampleDocument = "11010519491231002X";
+
     private static readonly string[] Example =
-        ["政立路居民区", "政立路580弄", "12号", "3", "502", "张三", "居民身份证", "11010519491231002X", "13812345678", "", "", "户主", "常住", "独居", "示例行，导入前请删除"];
+        ["政立路居民区", "政立路580弄", "12号", "3", "502", ExampleName, "居民身份证", ExampleDocument, "13812345678", "", "", "户主", "常住", "独居", "示例行，导入前请删除"];
+
+    /// <summary>
+    /// The example row as the template has it, left in the file. Its name and ID number together, not its note: a
+    /// committee that typed a real person over the example and forgot the note has a real person.
+    /// </summary>
+    public static bool IsExample(LedgerRow row) => row.Name == ExampleName && row.DocumentNumber == ExampleDocument;
 
     private static readonly string[][] Help =
     [
