@@ -2,6 +2,7 @@ using Cordon.Features.Account;
 using Cordon.Features.Admin;
 using Cordon.Features.Demo;
 using Cordon.Features.Ledger;
+using Cordon.Features.Lockdowns;
 using Cordon.Features.Offline;
 using Cordon.Features.Setup;
 using Cordon.Features.Testing;
@@ -16,6 +17,7 @@ return await Hosting.RunAsync(args, builder =>
     builder.AddDemo();
     builder.AddLedger();
     builder.AddTesting();
+    builder.AddLockdowns();
     builder.AddOffline();
     builder.AddAdmin();
 }, app =>
@@ -24,6 +26,7 @@ return await Hosting.RunAsync(args, builder =>
     app.MapAccounts();
     app.MapLedger();
     app.MapTesting();
+    app.MapLockdowns();
 });
 
 /// <summary>The entry point, visible to the integration tests' factory.</summary>

@@ -59,6 +59,7 @@ public static class PlatformSetup
         AddWeb(services, options);
         Delivery.AddDelivery(services, options);
         services.AddHostedService<Files.UploadSweeper>();
+        Clock.ClockSetup.AddClockAndNotifications(services, builder.Configuration);
 
         // Keys are protected by the data directory's mode (0700) instead of an encryptor: said once here, with
         // where they are, rather than as the framework's warning each time a key is made (deploy/README.md).
@@ -91,6 +92,7 @@ public static class PlatformSetup
 
         app.MapGet("/healthz", Healthz).AllowAnonymous().DisableRateLimiting();
         app.MapPost("/culture", SetCulture).AllowAnonymous();
+        Clock.ClockSetup.MapClockApi(app);
         app.MapRazorPages();
         return app;
     }

@@ -56,23 +56,29 @@ public enum Permission
 
     /// <summary>Browse the audit log.</summary>
     ViewAudit,
+
+    /// <summary>Work a lockdown on the ground: check in, close milestones, tick the checklist, record disinfection.</summary>
+    RunLockdowns,
+
+    /// <summary>Edit the sub-district's response plan (milestones, checklist, unlock rule); each save is a new version.</summary>
+    EditResponsePlan,
 }
 
 public static class RolePermissions
 {
     private static readonly Dictionary<string, Permission[]> Map = new(StringComparer.Ordinal)
     {
-        [Roles.Admin] = [Permission.ManageUsers, Permission.ViewAudit],
+        [Roles.Admin] = [Permission.ManageUsers, Permission.ViewAudit, Permission.EditResponsePlan],
         [Roles.Commander] =
         [
             Permission.ViewResidents, Permission.EditLedger, Permission.ImportLedger, Permission.ExportLedger,
             Permission.ExportPersonalData, Permission.RevealPersonalData, Permission.SeePhones,
-            Permission.ManageTesting, Permission.Sample, Permission.ReportResults, Permission.Command, Permission.ViewAudit,
+            Permission.ManageTesting, Permission.Sample, Permission.ReportResults, Permission.Command, Permission.ViewAudit, Permission.RunLockdowns,
         ],
         [Roles.Staff] =
         [
             Permission.ViewResidents, Permission.EditLedger, Permission.ImportLedger, Permission.ExportLedger,
-            Permission.RevealPersonalData, Permission.SeePhones, Permission.ManageTesting, Permission.Sample,
+            Permission.RevealPersonalData, Permission.SeePhones, Permission.ManageTesting, Permission.Sample, Permission.RunLockdowns,
         ],
         [Roles.Volunteer] = [Permission.ViewResidents],
         [Roles.Sampler] = [Permission.Sample],

@@ -1,0 +1,26 @@
+using Cordon.Platform.Auth;
+using Cordon.Platform.Clock;
+using Cordon.Platform.Data;
+using Cordon.Platform.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cordon.Features.Lockdowns;
+
+/// <summary>封控: orders with a response clock, the checklist, computed unlock and disinfection (issue 11).</summary>
+public static class LockdownsFeature
+{
+    public static WebApplicationBuilder AddLockdowns(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddNavItem("nav.lockdowns", "/Lockdowns", Permission.ViewResidents, 20);
+        builder.Services.AddScoped<LockdownDesk>();
+        builder.Services.AddSingleton<IDeadlineSubject, LockdownSubject>();
+        builder.Services.AddSingleton<IClockJob, LockdownRefresh>();
+        return builder;
+    }
+
+    public static WebApplication MapLockdowns(this WebApplication app)
+    {
+        app.MapLockdownsApi();
+        return app;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.RegularExpressions;
+using Cordon.Platform.Auth;
+using Cordon.Platform.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Cordon.Platform.Notifications;
+
+/// <summary>A message to send: the same <see cref="DedupeKey"/> twice is one message. No personal data in it.</summary>
+public sealed record Message(string DedupeKey, string Title, string Body, string? Link = null);
+
+/// <summary>Who receives it: in-app, the users holding a permission (or named users); and the sub-district's robot.</summary>
+public sealed record Audience(Permission? Permission = null, IReadOnlyList<string>? UserIds = null, bool Robot = true);
+
+/// <summary>
+/// Puts messages in the caller's unit of work (docs/decisions/013): in-app notifications and outbox rows are saved
+/// with the change that causes them, or not at all. Text is checked on the way in: a run of seven or more digits (a
+/// phone, an ID number) is replaced, so a careless caller cannot leak one into a group chat.
+/// </summary>
+public sealed partial class Notifier(CordonDb db, IOptions<NotificationOptions> options, TimeProvider clock)
+{
+    public async Task AddAsync(Guid subdistrictId, Message message, Audience audience, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var title = Scrub(message.Title, 200);
+        var body = Scrub(message.Body, 1000);
+        foreach (var user in await RecipientsAsync(subdistrictId, audience, cancellationToken))
+        {
+            var known = db.Set<Notification>().Local.Any(n => n.UserId == user && n.DedupeKey == message.DedupeKey)
+                || await db.Set<Notification>().IgnoreQueryFilters().AnyAsync(n => n.SubdistrictId == subdistrictId && n.UserId == user && n.DedupeKey == message.DedupeKey, cancellationToken);
+            if (!known)
+            {
+                db.Set<Notification>().Add(new Notification
+                {
+                    SubdistrictId = subdistrictId,
+                    UserId = user,
+                    DedupeKey = message.DedupeKey,
+                    Title = title,
+                    Body = body,
+                    Link = message.Link,
+                    CreatedAt = now,
+                });
+            }
+        }
+
+        if (audience.Robot && options.Value.WeComWebhook is { Length: > 0 } robot)
+        {
+            var known = db.Set<OutboxMessage>().Local.Any(m => m.Target == robot && m.DedupeKey == message.DedupeKey)
+                || await db.Set<OutboxMessage>().IgnoreQueryFilters().AnyAsync(m => m.Channel == OutboxDispatcher.WeCom && m.Target == robot && m.DedupeKey == message.DedupeKey, cancellationToken);
+            if (!known)
+            {
+                db.Set<OutboxMessage>().Add(new OutboxMessage
+                {
+                    SubdistrictId = subdistrictId,
+                    Channel = OutboxDispatcher.WeCom,
+                    Target = robot,
+                    DedupeKey = message.DedupeKey,
+                    Title = title,
+                    Body = Scrub(message.Body, 2000),
+                    Link = message.Link,
+                    CreatedAt = now,
+                    NextAttemptAt = now,
+                });
+            }
+        }
+    }
+
+    /// <summary>No phone or ID number leaves Cordon in a message: any run of seven digits or more is replaced.</summary>
+    public static string Scrub(string text, int max)
+    {
+        var scrubbed = LongNumber().Replace(text, "•••");
+        return scrubbed.Length <= max ? scrubbed : scrubbed[..(max - 1)] + "…";
+    }
+
+    private async Task<List<string>> RecipientsAsync(Guid subdistrictId, Audience audience, CancellationToken cancellationToken)
+    {
+        var users = new HashSet<string>(audience.UserIds ?? [], StringComparer.Ordinal);
+        if (audience.Permission is { } permission)
+        {
+            var holders = await db.Users.IgnoreQueryFilters().Where(u => u.SubdistrictId == subdistrictId && u.IsActive)
+                .Join(db.UserRoles, u => u.Id, ur => ur.UserId, (u, ur) => new { u.Id, ur.RoleId })
+                .Join(db.Roles, x => x.RoleId, r => r.Id, (x, r) => new { x.Id, r.Name })
+                .ToListAsync(cancellationToken);
+            users.UnionWith(holders.GroupBy(h => h.Id).Where(g => RolePermissions.For(g.Select(h => h.Name!)).Contains(permission)).Select(g => g.Key));
+        }
+
+        return [.. users];
+    }
+
+    [GeneratedRegex(@"[0-9Xx]?\d{6,}[0-9Xx]?")]
+    private static partial Regex LongNumber();
+}
