@@ -216,7 +216,7 @@ public sealed class SamplingTests(BrowserApp browser)
         await Assertions.Expect(open.GetByRole(AriaRole.Button, new() { Name = $"{second}  1/10" })).ToBeVisibleAsync();
         Assert.Equal(
             new Dictionary<string, int> { [first] = 3, [second] = 1 },
-            await browser.App.DbAsync(db => db.Tubes.Where(t => t.RoundId == round).Select(t => new { t.Code, Count = db.SampleRecords.Count(r => r.TubeId == t.Id) }).ToDictionaryAsync(t => t.Code, t => t.Count)));
+            await browser.App.DbAsync(db => db.Tubes.Where(t => t.RoundId == round).Select(t => new { t.Code, Count = db.Set<Cordon.Features.Testing.SampleRecord>().Count(r => r.TubeId == t.Id) }).ToDictionaryAsync(t => t.Code, t => t.Count)));
     }
 
     [Fact]

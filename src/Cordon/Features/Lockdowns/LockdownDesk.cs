@@ -506,8 +506,12 @@ public sealed class LockdownDesk(
         }
     }
 
+    // History is ordered by time, then id: ids made a millisecond apart keep one request's lines in the order written.
+    private int _events;
+
     private void AddEvent(Lockdown lockdown, string kind, string note, DateTime at) => db.Set<LockdownEvent>().Add(new LockdownEvent
     {
+        Id = Guid.CreateVersion7(DateTimeOffset.UtcNow.AddMilliseconds(_events++)),
         SubdistrictId = lockdown.SubdistrictId,
         LockdownId = lockdown.Id,
         At = at,

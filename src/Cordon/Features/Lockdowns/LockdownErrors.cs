@@ -20,7 +20,7 @@ public static class LockdownErrors
     public static readonly Error UnlockBlocked = new("unlock_blocked", StatusCodes.Status409Conflict);
     public static readonly Error OverrideReasonMissing = new("override_reason_missing");
     public static readonly Error NotUnlocked = new("lockdown_not_unlocked", StatusCodes.Status409Conflict);
-    public static readonly Error EntranceInvalid = new("entrance_invalid");
+    public static readonly Error EntranceInvalid = new("disinfection_entrance_invalid");
     public static readonly Error BuildingNotSealed = new("building_not_in_lockdown");
     public static readonly Error DisinfectionFieldsMissing = new("disinfection_fields_missing");
     public static readonly Error DisinfectionMissing = new("disinfection_missing", StatusCodes.Status409Conflict);

@@ -44,6 +44,9 @@ public sealed class ClockOptions
 
     /// <summary>Off: no timer runs (tests call <see cref="DeadlineWatcher.TickAsync"/> on a fake clock).</summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>This node's name in the leases (default: machine, process and a random suffix).</summary>
+    public string? NodeName { get; set; }
 }
 
 /// <summary>
@@ -90,7 +93,7 @@ public sealed class DeadlineWatcher(
         scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem("clock");
         var db = scope.ServiceProvider.GetRequiredService<CordonDb>();
         var now = clock.GetUtcNow().UtcDateTime;
-        if (!await Leases.TryTakeAsync(db, "clock", now, TimeSpan.FromSeconds(Math.Max(60, 4 * options.Value.TickSeconds)), cancellationToken))
+        if (!await Leases.TryTakeAsync(db, "clock", now, TimeSpan.FromSeconds(Math.Max(60, 4 * options.Value.TickSeconds)), cancellationToken, options.Value.NodeName))
         {
             return 0;
         }

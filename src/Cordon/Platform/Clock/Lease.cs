@@ -34,11 +34,12 @@ public static class Leases
     public static readonly string Node = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
 
     /// <summary>Takes or renews the lease; true while this node holds it until <paramref name="now"/> + <paramref name="length"/>.</summary>
-    public static async Task<bool> TryTakeAsync(CordonDb db, string name, DateTime now, TimeSpan length, CancellationToken cancellationToken)
+    public static async Task<bool> TryTakeAsync(CordonDb db, string name, DateTime now, TimeSpan length, CancellationToken cancellationToken, string? holder = null)
     {
+        var node = holder ?? Node;
         var until = now + length;
-        var renewed = await db.Set<Lease>().Where(l => l.Name == name && (l.Holder == Node || l.ExpiresAt < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(l => l.Holder, Node).SetProperty(l => l.ExpiresAt, until), cancellationToken);
+        var renewed = await db.Set<Lease>().Where(l => l.Name == name && (l.Holder == node || l.ExpiresAt < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.Holder, node).SetProperty(l => l.ExpiresAt, until), cancellationToken);
         if (renewed == 1)
         {
             return true;
@@ -49,7 +50,7 @@ public static class Leases
             return false;
         }
 
-        db.Set<Lease>().Add(new Lease { Name = name, Holder = Node, ExpiresAt = until });
+        db.Set<Lease>().Add(new Lease { Name = name, Holder = node, ExpiresAt = until });
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -71,7 +71,7 @@ public sealed class OutboxDispatcher(
         scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem("notifications");
         var db = scope.ServiceProvider.GetRequiredService<CordonDb>();
         var now = clock.GetUtcNow().UtcDateTime;
-        if (!await Leases.TryTakeAsync(db, "outbox", now, TimeSpan.FromSeconds(30), cancellationToken))
+        if (!await Leases.TryTakeAsync(db, "outbox", now, TimeSpan.FromSeconds(30), cancellationToken, clockOptions.Value.NodeName))
         {
             return 0;
         }
