@@ -196,7 +196,17 @@ public sealed class LockdownDesk(
         await notifier.AddAsync(lockdown.SubdistrictId, new Message($"lockdown:{lockdown.Id}:ordered", $"{zh} / {en}",
             catalog.Both("lockdowns.notify.ordered-body", time.Format(received)).Zh, Link(lockdown.Id)), new Audience(Permission.RunLockdowns), cancellationToken);
         UnlockRule.Remember(lockdown, new UnlockFacts(null, received.AddDays(days), null, null, null, true, plan.CleanRoundHours), now);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception e) when (body.Id is not null && DbErrors.IsUniqueViolation(e))
+        {
+            // The same order sent twice at once (a retry racing the first): the first one stands, and is the answer.
+            db.ChangeTracker.Clear();
+            return (await FindAsync(lockdown.Id, cancellationToken), false, null);
+        }
+
         return (lockdown, true, null);
     }
 
