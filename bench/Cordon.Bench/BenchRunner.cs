@@ -50,6 +50,16 @@ public static class BenchRunner
                 }
 
                 return 0;
+            case "lockdowns":
+                foreach (var provider in providers)
+                {
+                    await LockdownBench.RunAsync(provider, provider == "Postgres" ? postgres : null,
+                        int.TryParse(Option(args, "--residents"), out var inhabitants) ? inhabitants : 100_000,
+                        int.TryParse(Option(args, "--lockdowns"), out var count) ? count : 30,
+                        int.TryParse(Option(args, "--iterations"), out var runs) ? runs : 50);
+                }
+
+                return 0;
             case "faults":
                 var passed = true;
                 foreach (var provider in providers)
@@ -90,7 +100,7 @@ public static class BenchRunner
 
                 return 0;
             default:
-                Console.WriteLine("benchmarks: import, registration, coverage, faults, wrk");
+                Console.WriteLine("benchmarks: import, registration, coverage, lockdowns, faults, wrk");
                 return name == "help" ? 0 : 2;
         }
     }

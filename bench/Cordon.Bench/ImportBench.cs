@@ -105,7 +105,8 @@ public static class ImportBench
         }
     }
 
-    private static async Task<JsonElement> PostAsync(HttpClient client, string file, bool dryRun = false)
+    /// <summary>Posts a ledger file as a machine client does; a large one is a background job, polled until done.</summary>
+    internal static async Task<JsonElement> PostAsync(HttpClient client, string file, bool dryRun = false)
     {
         await using var stream = File.OpenRead(file);
         var content = new StreamContent(stream);

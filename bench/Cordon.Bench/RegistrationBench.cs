@@ -139,13 +139,7 @@ public static class RegistrationBench
             LedgerFile.WriteCsv(file, residents);
         }
 
-        await using (var stream = File.OpenRead(file))
-        {
-            var content = new StreamContent(stream);
-            content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-            var response = await client.PostAsync("/api/v1/ledger/import?dryRun=false", new MultipartFormDataContent { { content, "file", "ledger.csv" } });
-            response.EnsureSuccessStatusCode();
-        }
+        await ImportBench.PostAsync(client, file);
 
         var compounds = await app.DbAsync(db => db.Compounds.Select(c => c.Id).ToListAsync());
         var neighborhoods = await app.DbAsync(db => db.Neighborhoods.Select(n => n.Id).ToListAsync());

@@ -3,6 +3,7 @@ using Cordon.Features.Admin;
 using Cordon.Features.Demo;
 using Cordon.Features.Ledger;
 using Cordon.Features.Lockdowns;
+using Cordon.Features.Notifications;
 using Cordon.Features.Offline;
 using Cordon.Features.Setup;
 using Cordon.Features.Testing;
@@ -18,6 +19,7 @@ return await Hosting.RunAsync(args, builder =>
     builder.AddLedger();
     builder.AddTesting();
     builder.AddLockdowns();
+    builder.AddNotifications();
     builder.AddOffline();
     builder.AddAdmin();
 }, app =>

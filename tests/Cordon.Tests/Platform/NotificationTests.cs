@@ -99,6 +99,17 @@ public sealed partial class NotificationTests
         var theirs = (await commander.GetFromJsonAsync<List<JsonElement>>("/api/v1/notifications"))!.Single().GetProperty("id").GetGuid();
         Assert.Equal(HttpStatusCode.NotFound, (await staff.PostAsync($"/api/v1/notifications/{theirs}/read", null)).StatusCode);
         Assert.False((await commander.GetFromJsonAsync<List<JsonElement>>("/api/v1/notifications"))!.Single().GetProperty("read").GetBoolean());
+
+        // The bell on the page: the unread count beside the menu entry; opening a message reads it and follows its link.
+        Assert.Equal(HttpStatusCode.Created, (await commander.PostAsJsonAsync("/api/v1/lockdowns", new { name = "第二栋", level = "controlled", buildingIds = new[] { building } })).StatusCode);
+        var pages = await app.PagesAsync("staff");
+        var page = await pages.PageAsync("/Notifications");
+        Assert.Equal("1", page.QuerySelector("nav a[href='/Notifications'] .badge")?.TextContent.Trim());
+        Assert.Contains("新封控：第二栋", page.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+        var opened = await pages.SubmitAsync("/Notifications", [], "form[action*='handler=Open']");
+        Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
+        Assert.StartsWith("/Lockdowns/Details?id=", opened.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Null((await pages.PageAsync("/Notifications")).QuerySelector("nav a[href='/Notifications'] .badge"));
     }
 
     [GeneratedRegex(@"\(https://cordon\.example\.cn/Lockdowns/Details\?id=[0-9a-f-]{36}\)")]
