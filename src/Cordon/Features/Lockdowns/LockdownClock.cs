@@ -91,9 +91,12 @@ internal sealed class LockdownRefresh : IClockJob
 
         var sid = lockdown.SubdistrictId;
         var id = lockdown.Id;
-        var sealedIds = db.Set<LockdownBuilding>().IgnoreQueryFilters().Where(b => b.SubdistrictId == sid && b.LockdownId == id).Select(b => b.BuildingId);
+        var sealedBuildings = await db.Set<LockdownBuilding>().IgnoreQueryFilters().Where(b => b.SubdistrictId == sid && b.LockdownId == id)
+            .Select(b => new { b.BuildingId, b.CompoundId }).ToListAsync(cancellationToken);
+        var sealedIds = sealedBuildings.Select(b => b.BuildingId).ToList();
+        var compounds = sealedBuildings.Select(b => b.CompoundId).Distinct().ToList();
         var living = db.Residents.IgnoreQueryFilters()
-            .Where(r => r.SubdistrictId == sid && sealedIds.Contains(r.BuildingId) && (r.Status == ResidenceStatus.Resident || r.Status == ResidenceStatus.Tenant));
+            .Where(r => r.SubdistrictId == sid && compounds.Contains(r.CompoundId) && sealedIds.Contains(r.BuildingId) && (r.Status == ResidenceStatus.Resident || r.Status == ResidenceStatus.Tenant));
         lockdown.Residents = await living.CountAsync(cancellationToken);
         lockdown.TestingRound = round.Name;
         lockdown.TestingDone = await living.CountAsync(

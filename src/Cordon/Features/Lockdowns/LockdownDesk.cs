@@ -144,8 +144,9 @@ public sealed class LockdownDesk(
             PlanVersion = plan.Version,
         };
         var ids = buildings.Select(b => b.Id).ToList();
+        var compounds = buildings.Select(b => b.CompoundId).Distinct().ToList();
         lockdown.Residents = await db.Residents.IgnoreQueryFilters()
-            .CountAsync(p => p.SubdistrictId == lockdown.SubdistrictId && ids.Contains(p.BuildingId) && (p.Status == ResidenceStatus.Resident || p.Status == ResidenceStatus.Tenant), cancellationToken);
+            .CountAsync(p => p.SubdistrictId == lockdown.SubdistrictId && compounds.Contains(p.CompoundId) && ids.Contains(p.BuildingId) && (p.Status == ResidenceStatus.Resident || p.Status == ResidenceStatus.Tenant), cancellationToken);
         db.Set<Lockdown>().Add(lockdown);
         db.Set<LockdownBuilding>().AddRange(buildings.Select(b => new LockdownBuilding
         {
@@ -447,11 +448,12 @@ public sealed class LockdownDesk(
         var checks = await db.Set<ChecklistItem>().AsNoTracking().Where(c => c.LockdownId == id).OrderBy(c => c.Order).ToListAsync(cancellationToken);
         var buildings = await db.Set<LockdownBuilding>().IgnoreQueryFilters().Where(b => b.SubdistrictId == lockdown.SubdistrictId && b.LockdownId == id)
             .Join(db.Buildings.IgnoreQueryFilters(), lb => lb.BuildingId, b => b.Id, (lb, b) => b)
-            .Join(db.Compounds.IgnoreQueryFilters(), b => b.CompoundId, c => c.Id, (b, c) => new { b.Id, Compound = c.Name, b.Number, b.SortKey, b.Entrances })
+            .Join(db.Compounds.IgnoreQueryFilters(), b => b.CompoundId, c => c.Id, (b, c) => new { b.Id, b.CompoundId, Compound = c.Name, b.Number, b.SortKey, b.Entrances })
             .OrderBy(b => b.Compound).ThenBy(b => b.SortKey).ToListAsync(cancellationToken);
         var ids = buildings.Select(b => b.Id).ToList();
+        var compounds = buildings.Select(b => b.CompoundId).Distinct().ToList();
         var residents = (await db.Residents.IgnoreQueryFilters()
-                .Where(r => r.SubdistrictId == lockdown.SubdistrictId && ids.Contains(r.BuildingId) && (r.Status == ResidenceStatus.Resident || r.Status == ResidenceStatus.Tenant))
+                .Where(r => r.SubdistrictId == lockdown.SubdistrictId && compounds.Contains(r.CompoundId) && ids.Contains(r.BuildingId) && (r.Status == ResidenceStatus.Resident || r.Status == ResidenceStatus.Tenant))
                 .GroupBy(r => r.BuildingId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken))
             .ToDictionary(x => x.Key, x => x.Count);
         var disinfections = await db.Set<Disinfection>().AsNoTracking().Where(d => d.LockdownId == id).OrderBy(d => d.At).ToListAsync(cancellationToken);

@@ -53,8 +53,12 @@ public static class UnlockRule
     {
         var sid = lockdown.SubdistrictId;
         var id = lockdown.Id;
-        var sealedIds = await db.Set<LockdownBuilding>().IgnoreQueryFilters().Where(b => b.SubdistrictId == sid && b.LockdownId == id)
-            .Select(b => b.BuildingId).ToListAsync(cancellationToken);
+        var sealedBuildings = await db.Set<LockdownBuilding>().IgnoreQueryFilters().Where(b => b.SubdistrictId == sid && b.LockdownId == id)
+            .Select(b => new { b.BuildingId, b.CompoundId }).ToListAsync(cancellationToken);
+        var sealedIds = sealedBuildings.Select(b => b.BuildingId).ToList();
+
+        // Residents are indexed by (sub-district, compound, building): the compounds make the building test an index seek.
+        var compounds = sealedBuildings.Select(b => b.CompoundId).Distinct().ToList();
         var since = lockdown.ReceivedAt;
 
         // A new positive: a pool or single tube from a sealed building turned positive after T0, or a person of one.
@@ -64,7 +68,7 @@ public static class UnlockRule
             .MaxAsync(t => t.ResultAt, cancellationToken);
         var cases = await db.Set<PositiveCase>().IgnoreQueryFilters()
             .Where(c => c.SubdistrictId == sid && c.DetectedAt > since
-                && db.Residents.IgnoreQueryFilters().Any(r => r.Id == c.ResidentId && sealedIds.Contains(r.BuildingId)))
+                && db.Residents.IgnoreQueryFilters().Any(r => r.Id == c.ResidentId && compounds.Contains(r.CompoundId) && sealedIds.Contains(r.BuildingId)))
             .Select(c => (DateTime?)c.DetectedAt).MaxAsync(cancellationToken);
         var lastPositive = new[] { tubes, cases }.Max();
         var quietUntil = (lastPositive ?? since).AddDays(lockdown.PlannedDays);
@@ -73,7 +77,7 @@ public static class UnlockRule
             .Where(r => r.SubdistrictId == sid && r.Status != RoundStatus.Planned && r.StartsAt >= since.AddDays(-1))
             .OrderByDescending(r => r.StartsAt).Take(RoundsLooked).Select(r => new { r.Id, r.Name }).ToListAsync(cancellationToken);
         var living = db.Residents.IgnoreQueryFilters()
-            .Where(r => r.SubdistrictId == sid && sealedIds.Contains(r.BuildingId) && (r.Status == ResidenceStatus.Resident || r.Status == ResidenceStatus.Tenant));
+            .Where(r => r.SubdistrictId == sid && compounds.Contains(r.CompoundId) && sealedIds.Contains(r.BuildingId) && (r.Status == ResidenceStatus.Resident || r.Status == ResidenceStatus.Tenant));
         DateTime? lastFull = null;
         foreach (var round in rounds)
         {
