@@ -1448,6 +1448,30 @@ namespace Cordon.Migrations.Postgres.Migrations
                     b.ToTable("Outbox", (string)null);
                 });
 
+            modelBuilder.Entity("Cordon.Platform.Notifications.RobotSetting", b =>
+                {
+                    b.Property<Guid>("SubdistrictId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("WeComWebhook")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.HasKey("SubdistrictId");
+
+                    b.ToTable("RobotSettings", (string)null);
+                });
+
             modelBuilder.Entity("Cordon.Platform.Offline.SyncConflict", b =>
                 {
                     b.Property<Guid>("Id")

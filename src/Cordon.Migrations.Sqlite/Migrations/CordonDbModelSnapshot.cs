@@ -1443,6 +1443,30 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.ToTable("Outbox", (string)null);
                 });
 
+            modelBuilder.Entity("Cordon.Platform.Notifications.RobotSetting", b =>
+                {
+                    b.Property<Guid>("SubdistrictId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WeComWebhook")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SubdistrictId");
+
+                    b.ToTable("RobotSettings", (string)null);
+                });
+
             modelBuilder.Entity("Cordon.Platform.Offline.SyncConflict", b =>
                 {
                     b.Property<Guid>("Id")

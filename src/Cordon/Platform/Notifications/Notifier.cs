@@ -43,7 +43,10 @@ public sealed partial class Notifier(CordonDb db, IOptions<NotificationOptions> 
             }
         }
 
-        if (audience.Robot && options.Value.WeComWebhook is { Length: > 0 } robot)
+        var own = audience.Robot
+            ? await db.Set<RobotSetting>().IgnoreQueryFilters().Where(r => r.SubdistrictId == subdistrictId).Select(r => r.WeComWebhook).FirstOrDefaultAsync(cancellationToken)
+            : null;
+        if (audience.Robot && (own is { Length: > 0 } ? own : options.Value.WeComWebhook) is { Length: > 0 } robot)
         {
             var known = db.Set<OutboxMessage>().Local.Any(m => m.Target == robot && m.DedupeKey == message.DedupeKey)
                 || await db.Set<OutboxMessage>().IgnoreQueryFilters().AnyAsync(m => m.Channel == OutboxDispatcher.WeCom && m.Target == robot && m.DedupeKey == message.DedupeKey, cancellationToken);
