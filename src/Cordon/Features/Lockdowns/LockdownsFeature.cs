@@ -1,6 +1,8 @@
 using Cordon.Platform.Auth;
 using Cordon.Platform.Clock;
 using Cordon.Platform.Data;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Cordon.Platform.Web;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,6 +17,8 @@ public static class LockdownsFeature
         builder.Services.AddScoped<LockdownDesk>();
         builder.Services.AddSingleton<IDeadlineSubject, LockdownSubject>();
         builder.Services.AddSingleton<IClockJob, LockdownRefresh>();
+        builder.Services.AddScoped<IBuildingTags, SealedBuildingTags>();
+        builder.Services.AddSingleton<IResidentSection>(new LockdownsSection());
         return builder;
     }
 
