@@ -14,6 +14,7 @@ public static class LockdownsFeature
     public static WebApplicationBuilder AddLockdowns(this WebApplicationBuilder builder)
     {
         builder.Services.AddNavItem("nav.lockdowns", "/Lockdowns", Permission.ViewResidents, 20);
+        builder.Services.AddNavItem("lockdowns.plan", "/Lockdowns/Plan", Permission.EditResponsePlan, 21);
         builder.Services.AddScoped<LockdownDesk>();
         builder.Services.AddSingleton<IDeadlineSubject, LockdownSubject>();
         builder.Services.AddSingleton<IClockJob, LockdownRefresh>();

@@ -10,9 +10,10 @@ namespace Cordon.Features.Lockdowns;
 
 /// <summary>
 /// 应急处置预案: everyone who reads the ledger sees it; an admin saves a new version. Lockdowns already running keep
-/// the version they started with. Blank rows are the room to add a milestone or an item.
+/// the version they started with. Blank rows are the room to add a milestone or an item. The admin edits it without
+/// reading residents, so the page lets in either permission.
 /// </summary>
-[Authorize(Policy = "perm:" + nameof(Permission.ViewResidents))]
+[Authorize]
 public sealed class PlanModel(CordonDb db, Caller caller, Catalog catalog, TimeProvider clock) : PageModel
 {
     public const int SpareRows = 2;
@@ -47,13 +48,19 @@ public sealed class PlanModel(CordonDb db, Caller caller, Catalog catalog, TimeP
     [TempData]
     public int? Saved { get; set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
+        if (!caller.Can(Permission.ViewResidents) && !caller.Can(Permission.EditResponsePlan))
+        {
+            return Forbid();
+        }
+
         Current = await ResponsePlan.CurrentAsync(db, caller.SubdistrictId, cancellationToken);
         Milestones = [.. Current.MilestoneList.Select(m => new MilestoneRow { Key = m.Key, Label = m.Label, Minutes = m.Minutes })];
         Checklist = [.. Current.CheckList.Select(c => new CheckRow { Key = c.Key, Label = c.Label })];
         CleanRoundHours = Current.CleanRoundHours;
         Pad();
+        return Page();
     }
 
     [Requires(Permission.EditResponsePlan)]
