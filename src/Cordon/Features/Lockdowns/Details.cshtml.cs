@@ -1,4 +1,3 @@
-using Cordon.Features.Testing;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
 using Cordon.Platform.Localization;
@@ -22,10 +21,7 @@ public sealed class DetailsModel(LockdownDesk desk, CordonDb db, Catalog catalog
 
     public DateTime Now { get; private set; }
 
-    /// <summary>A round of the series, for the link to its status page.</summary>
-    public Guid? SeriesRoundId { get; private set; }
-
-    public SeriesStatus? Series { get; private set; }
+    public SeriesSummary? Series { get; private set; }
 
     public List<string> Missing { get; private set; } = [];
 
@@ -88,11 +84,7 @@ public sealed class DetailsModel(LockdownDesk desk, CordonDb db, Catalog catalog
     {
         Now = clock.GetUtcNow().UtcDateTime;
         View = await desk.ViewAsync(lockdown, cancellationToken);
-        if (lockdown.SeriesId is { } series)
-        {
-            SeriesRoundId = await db.TestingRounds.AsNoTracking().Where(r => r.SeriesId == series).OrderBy(r => r.StartsAt).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(cancellationToken);
-            Series = await Testing.Series.StatusAsync(db, series, cancellationToken);
-        }
+        Series = lockdown.SeriesId is { } series ? await SeriesSummary.ForAsync(db, series, cancellationToken) : null;
 
         if (lockdown.Status is LockdownStatus.Unlocked or LockdownStatus.Disinfected)
         {
