@@ -50,6 +50,48 @@ public sealed class LockdownPagesTests(DemoApp app)
     }
 
     [Fact]
+    public async Task ACommanderOverridesTheRuleThenEveryEntranceIsDisinfectedBeforeTheLockdownCloses()
+    {
+        var (id, _, building) = await OrderAsync("国权东路88弄", "5号");
+        var pages = await app.PagesAsync("commander");
+        var url = $"/Lockdowns/Details?id={id}";
+
+        var refused = await pages.SubmitAsync(url, new() { ["reason"] = "" }, "form[action*='handler=Unlock']");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("强制解封须写明理由", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var unlocked = await pages.SubmitAsync(url, new() { ["reason"] = "区指挥部同意提前解封" }, "form[action*='handler=Unlock']");
+        Assert.Equal(HttpStatusCode.Redirect, unlocked.StatusCode);
+
+        var details = await pages.PageAsync(url);
+        Assert.Contains("已解封", details.QuerySelector(".page-head")!.TextContent, StringComparison.Ordinal);
+        Assert.Single(details.QuerySelectorAll("ul.missing li"));
+        var early = await pages.SubmitAsync(url, [], "form[action*='handler=Close']");
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("还有 1 个单元没有消杀记录", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The form's client id makes a repeated submit one record.
+        var form = (await pages.PageAsync(url)).QuerySelector("form[action*='handler=Disinfect']")!;
+        Dictionary<string, string> fields = new()
+        {
+            ["disinfectionId"] = form.QuerySelector("input[name=disinfectionId]")!.GetAttribute("value")!,
+            ["buildingId"] = building.ToString(),
+            ["entrance"] = "1",
+            ["agent"] = "含氯消毒剂 500 mg/L",
+            ["areas"] = "楼道、电梯、门把手",
+        };
+        Assert.Equal(HttpStatusCode.Redirect, (await pages.SubmitAsync(url, fields, "form[action*='handler=Disinfect']")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await pages.Http.PostAsync(url + "&handler=Disinfect", new FormUrlEncodedContent(
+            [.. fields, new("__RequestVerificationToken", form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!)]))).StatusCode);
+        Assert.Equal(1, await app.DbAsync(db => db.Set<Disinfection>().CountAsync(d => d.LockdownId == id)));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await pages.SubmitAsync(url, [], "form[action*='handler=Close']")).StatusCode);
+        var closed = await pages.PageAsync(url);
+        Assert.Contains("已结束", closed.QuerySelector(".page-head")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("区指挥部同意提前解封", closed.QuerySelector("#history")!.ParentElement!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain(id.ToString(), (await pages.PageAsync("/Lockdowns")).QuerySelector("#board")!.InnerHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StaffOutsideTheLockdownsJurisdictionNeitherSeeNorOpenIt()
     {
         var (id, name, _) = await OrderAsync(EastNeighborhoodCompound, "2号");
