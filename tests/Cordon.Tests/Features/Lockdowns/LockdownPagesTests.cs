@@ -175,6 +175,19 @@ public sealed class LockdownPagesTests(DemoApp app)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("预案不合规", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
+        // Saved as it stands (the default's content, so other tests' lockdowns keep the same clocks), it is a new version.
+        var before = await app.DbAsync(db => db.Set<ResponsePlan>().CountAsync());
+        var asItStands = plan.QuerySelectorAll("form.plan-form input:not([type=hidden])")
+            .Select(i => (Name: i.GetAttribute("name"), Value: i.GetAttribute("value"))).Where(i => i.Name is not null && i.Value is not null)
+            .ToDictionary(i => i.Name!, i => i.Value!);
+        var saved = await admin.SubmitAsync("/Lockdowns/Plan", asItStands);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var version = await app.DbAsync(db => db.Set<ResponsePlan>().MaxAsync(p => p.Version));
+        Assert.Equal(before + 1, await app.DbAsync(db => db.Set<ResponsePlan>().CountAsync()));
+        var after = await admin.PageAsync("/Lockdowns/Plan");
+        Assert.Contains($"已保存为第 {version} 版", after.QuerySelector(".alert.ok")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains($"第 {version} 版", after.QuerySelector("#plan-version")!.TextContent, StringComparison.Ordinal);
+
         var staff = await app.PagesAsync("staff");
         var readOnly = await staff.PageAsync("/Lockdowns/Plan");
         Assert.NotNull(readOnly.QuerySelector("fieldset[disabled]"));
