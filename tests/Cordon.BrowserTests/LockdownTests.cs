@@ -1,4 +1,6 @@
+using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace Cordon.BrowserTests;
@@ -36,13 +38,20 @@ public sealed class LockdownTests(BrowserApp browser)
         await AssertTouchTargetsAsync(page);
         await BrowserApp.ScreenshotAsync(page, "61-lockdown-board-phone");
 
-        await card.GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
+        // Someone else ticks an item; the board picks it up on its next refresh without a reload.
+        var id = await browser.App.DbAsync(db => db.Set<Cordon.Features.Lockdowns.Lockdown>().Where(l => l.Name == name).Select(l => l.Id).SingleAsync());
+        var api = await browser.App.ApiAsync("commander");
+        (await api.PostAsJsonAsync($"/api/v1/lockdowns/{id}/checklist/tent", new { done = true })).EnsureSuccessStatusCode();
+        await page.EvaluateAsync("() => htmx.trigger('#board', 'refresh')");
+        await Assertions.Expect(page.Locator("article.lockdown", new() { HasText = name })).ToContainTextAsync("1/6");
+
+        await page.Locator("article.lockdown", new() { HasText = name }).GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "到场签到" }).ClickAsync();
         await Assertions.Expect(page.Locator(".page-head")).ToContainTextAsync("封控中");
         await Assertions.Expect(page.Locator(".clock-done[data-key=arrive]")).ToContainTextAsync("✓");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "完成：联系物业" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#checklist")).ToContainTextAsync("1/6");
+        await Assertions.Expect(page.Locator("#checklist")).ToContainTextAsync("2/6");
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "撤销：联系物业" })).ToBeVisibleAsync();
         await AssertTouchTargetsAsync(page);
         await BrowserApp.ScreenshotAsync(page, "62-lockdown-details-phone");
