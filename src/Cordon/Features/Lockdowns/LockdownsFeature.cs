@@ -1,6 +1,8 @@
 using Cordon.Platform.Auth;
 using Cordon.Platform.Clock;
 using Cordon.Platform.Data;
+using Cordon.Platform.People;
+using Cordon.Platform.Places;
 using Cordon.Platform.Web;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,9 +14,12 @@ public static class LockdownsFeature
     public static WebApplicationBuilder AddLockdowns(this WebApplicationBuilder builder)
     {
         builder.Services.AddNavItem("nav.lockdowns", "/Lockdowns", Permission.ViewResidents, 20);
+        builder.Services.AddNavItem("lockdowns.plan", "/Lockdowns/Plan", Permission.EditResponsePlan, 21);
         builder.Services.AddScoped<LockdownDesk>();
         builder.Services.AddSingleton<IDeadlineSubject, LockdownSubject>();
         builder.Services.AddSingleton<IClockJob, LockdownRefresh>();
+        builder.Services.AddScoped<IBuildingTags, SealedBuildingTags>();
+        builder.Services.AddSingleton<IResidentSection>(new LockdownsSection());
         return builder;
     }
 

@@ -13,7 +13,10 @@ public sealed class IndexModel(CordonDb db) : PageModel
 {
     public BuildingGrid Grid { get; private set; } = null!;
 
-    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>What other features say about this building (封控中).</summary>
+    public List<GridMark> Tags { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(Guid id, [FromServices] IEnumerable<IBuildingTags> tags, CancellationToken cancellationToken)
     {
         if (await db.GridAsync(id, cancellationToken) is not { } grid)
         {
@@ -21,6 +24,7 @@ public sealed class IndexModel(CordonDb db) : PageModel
         }
 
         Grid = grid;
+        Tags = [.. (await BuildingTags.ForAsync(tags, [id], cancellationToken))[id]];
         return Page();
     }
 }

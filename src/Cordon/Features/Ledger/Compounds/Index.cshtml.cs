@@ -21,7 +21,10 @@ public sealed class IndexModel(CordonDb db) : PageModel
 
     public List<BuildingRow> Buildings { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>What other features say about a building (封控中).</summary>
+    public ILookup<Guid, GridMark> Tags { get; private set; } = Array.Empty<GridMark>().ToLookup(_ => Guid.Empty);
+
+    public async Task<IActionResult> OnGetAsync(Guid id, [FromServices] IEnumerable<IBuildingTags> tags, CancellationToken cancellationToken)
     {
         var compound = await db.Compounds.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (compound is null)
@@ -42,6 +45,7 @@ public sealed class IndexModel(CordonDb db) : PageModel
                 living.Count(r => r.BuildingId == b.Id && (r.Tags & LedgerCounts.CareTags) != 0),
                 db.Flats.Count(f => f.BuildingId == b.Id && f.IsVacant)))
             .ToListAsync(cancellationToken);
+        Tags = await BuildingTags.ForAsync(tags, [.. Buildings.Select(b => b.Id)], cancellationToken);
         return Page();
     }
 }
