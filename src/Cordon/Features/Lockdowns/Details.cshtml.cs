@@ -1,6 +1,7 @@
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
 using Cordon.Platform.Localization;
+using Cordon.Platform.Screening;
 using Cordon.Platform.Time;
 using Cordon.Platform.Web;
 using Microsoft.AspNetCore.Authorization;
@@ -15,7 +16,7 @@ namespace Cordon.Features.Lockdowns;
 /// (or its blockers), disinfection per entrance, close, and the history. Every change goes through <see cref="LockdownDesk"/>.
 /// </summary>
 [Authorize(Policy = "perm:" + nameof(Permission.ViewResidents))]
-public sealed class DetailsModel(LockdownDesk desk, CordonDb db, Catalog catalog, LocalTime time, TimeProvider clock) : PageModel
+public sealed class DetailsModel(LockdownDesk desk, CordonDb db, IScreening screening, Catalog catalog, LocalTime time, TimeProvider clock) : PageModel
 {
     public LockdownView View { get; private set; } = null!;
 
@@ -84,7 +85,7 @@ public sealed class DetailsModel(LockdownDesk desk, CordonDb db, Catalog catalog
     {
         Now = clock.GetUtcNow().UtcDateTime;
         View = await desk.ViewAsync(lockdown, cancellationToken);
-        Series = lockdown.SeriesId is { } series ? await SeriesSummary.ForAsync(db, series, cancellationToken) : null;
+        Series = lockdown.SeriesId is { } series ? await screening.SummaryAsync(db, series, cancellationToken) : null;
 
         if (lockdown.Status is LockdownStatus.Unlocked or LockdownStatus.Disinfected)
         {

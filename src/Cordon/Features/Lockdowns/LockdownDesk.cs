@@ -1,10 +1,10 @@
-using Cordon.Features.Testing;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Clock;
 using Cordon.Platform.Data;
 using Cordon.Platform.Localization;
 using Cordon.Platform.Notifications;
 using Cordon.Platform.People;
+using Cordon.Platform.Screening;
 using Cordon.Platform.Time;
 using Cordon.Platform.Web;
 using Microsoft.EntityFrameworkCore;
@@ -37,7 +37,7 @@ public sealed record LockdownView(
 /// the same unit of work. A lockdown is seen when one of its buildings is in the caller's jurisdiction.
 /// </summary>
 public sealed class LockdownDesk(
-    CordonDb db, Caller caller, Catalog catalog, TimeProvider clock, LocalTime time, Notifier notifier, IServiceProvider services)
+    CordonDb db, Caller caller, Catalog catalog, TimeProvider clock, LocalTime time, Notifier notifier, IScreening screening, IServiceProvider services)
 {
     public const string SubjectType = "lockdown";
     public const int MaxBuildings = 300;
@@ -166,16 +166,10 @@ public sealed class LockdownDesk(
         }));
 
         // The series the rule demands, through the testing feature: two rounds within 48 hours over the sealed buildings.
-        var series = Guid.CreateVersion7();
-        for (var i = 0; i < 2; i++)
+        var (series, error) = await screening.PlanSeriesAsync(db, caller, name, ids, body.PoolSize, now, cancellationToken);
+        if (error is not null)
         {
-            var starts = now.AddHours(24 * i);
-            var (_, error) = await Roster.CreateAsync(db, caller, new RoundRequest(
-                $"{Truncate(name, 52)} · 第{i + 1}轮", null, null, ids, body.PoolSize ?? 10, starts, starts.AddHours(24), RoundRule.TwoWithin48Hours, series), now, cancellationToken);
-            if (error is not null)
-            {
-                return (null, false, error);
-            }
+            return (null, false, error);
         }
 
         lockdown.SeriesId = series;
@@ -282,7 +276,7 @@ public sealed class LockdownDesk(
     public async Task<UnlockView> UnlockViewAsync(Lockdown lockdown, CancellationToken cancellationToken)
     {
         var plan = await ResponsePlan.VersionAsync(db, lockdown.SubdistrictId, lockdown.PlanVersion, cancellationToken);
-        var facts = await UnlockRule.FactsAsync(db, lockdown, plan.CleanRoundHours, cancellationToken);
+        var facts = await UnlockRule.FactsAsync(db, screening, lockdown, plan.CleanRoundHours, cancellationToken);
         return Words(facts, lockdown);
     }
 

@@ -1,6 +1,5 @@
-using Cordon.Features.Testing;
 using Cordon.Platform.Data;
-using Cordon.Platform.People;
+using Cordon.Platform.Screening;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cordon.Features.Lockdowns;
@@ -46,61 +45,21 @@ public sealed record UnlockFacts(DateTime? LastPositiveAt, DateTime QuietUntil, 
 /// </summary>
 public static class UnlockRule
 {
-    /// <summary>Rounds looked at for a clean one: the newest few that began after T0 less a day.</summary>
-    private const int RoundsLooked = 8;
-
-    public static async Task<UnlockFacts> FactsAsync(CordonDb db, Lockdown lockdown, int cleanRoundHours, CancellationToken cancellationToken)
+    /// <summary>The lockdown's sealed buildings as a scope (with their compounds, for the residents' index).</summary>
+    public static async Task<BuildingScope> ScopeAsync(CordonDb db, Lockdown lockdown, CancellationToken cancellationToken)
     {
-        var sid = lockdown.SubdistrictId;
         var id = lockdown.Id;
-        var sealedBuildings = await db.Set<LockdownBuilding>().IgnoreQueryFilters().Where(b => b.SubdistrictId == sid && b.LockdownId == id)
+        var sid = lockdown.SubdistrictId;
+        var buildings = await db.Set<LockdownBuilding>().IgnoreQueryFilters().Where(b => b.SubdistrictId == sid && b.LockdownId == id)
             .Select(b => new { b.BuildingId, b.CompoundId }).ToListAsync(cancellationToken);
-        var sealedIds = sealedBuildings.Select(b => b.BuildingId).ToList();
+        return new BuildingScope(sid, [.. buildings.Select(b => b.BuildingId)], [.. buildings.Select(b => b.CompoundId).Distinct()]);
+    }
 
-        // Residents are indexed by (sub-district, compound, building): the compounds make the building test an index seek.
-        var compounds = sealedBuildings.Select(b => b.CompoundId).Distinct().ToList();
-        var since = lockdown.ReceivedAt;
-
-        // A new positive: a pool or single tube from a sealed building turned positive after T0, or a person of one.
-        var tubes = await db.Set<Tube>().IgnoreQueryFilters()
-            .Where(t => t.SubdistrictId == sid && t.Result == TubeResult.Positive && t.ResultAt > since
-                && db.Set<SampleRecord>().IgnoreQueryFilters().Any(s => s.TubeId == t.Id && s.BuildingId != null && sealedIds.Contains(s.BuildingId.Value)))
-            .MaxAsync(t => t.ResultAt, cancellationToken);
-        var cases = await db.Set<PositiveCase>().IgnoreQueryFilters()
-            .Where(c => c.SubdistrictId == sid && c.DetectedAt > since
-                && db.Residents.IgnoreQueryFilters().Any(r => r.Id == c.ResidentId && compounds.Contains(r.CompoundId) && sealedIds.Contains(r.BuildingId)))
-            .Select(c => (DateTime?)c.DetectedAt).MaxAsync(cancellationToken);
-        var lastPositive = new[] { tubes, cases }.Max();
-        var quietUntil = (lastPositive ?? since).AddDays(lockdown.PlannedDays);
-
-        var rounds = await db.Set<TestingRound>().IgnoreQueryFilters()
-            .Where(r => r.SubdistrictId == sid && r.Status != RoundStatus.Planned && r.StartsAt >= since.AddDays(-1))
-            .OrderByDescending(r => r.StartsAt).Take(RoundsLooked).Select(r => new { r.Id, r.Name }).ToListAsync(cancellationToken);
-        var living = db.Residents.IgnoreQueryFilters()
-            .Where(r => r.SubdistrictId == sid && compounds.Contains(r.CompoundId) && sealedIds.Contains(r.BuildingId) && (r.Status == ResidenceStatus.Resident || r.Status == ResidenceStatus.Tenant));
-        DateTime? lastFull = null;
-        foreach (var round in rounds)
-        {
-            var roundId = round.Id;
-            var samples = db.Set<SampleRecord>().IgnoreQueryFilters().Where(s => s.RoundId == roundId && s.BuildingId != null && sealedIds.Contains(s.BuildingId.Value));
-            var takenAt = await samples.MaxAsync(s => (DateTime?)s.TakenAt, cancellationToken);
-            if (takenAt is null || takenAt < (lastPositive ?? DateTime.MinValue)
-                || await living.AnyAsync(r => !db.Set<SampleRecord>().IgnoreQueryFilters().Any(s => s.RoundId == roundId && s.ResidentId == r.Id)
-                    && !db.Set<Exemption>().IgnoreQueryFilters().Any(e => e.RoundId == roundId && e.ResidentId == r.Id), cancellationToken))
-            {
-                continue;
-            }
-
-            lastFull ??= takenAt;
-            var unclean = await db.Set<Tube>().IgnoreQueryFilters()
-                .AnyAsync(t => t.RoundId == roundId && t.Result != TubeResult.Negative && samples.Any(s => s.TubeId == t.Id), cancellationToken);
-            if (!unclean)
-            {
-                return new UnlockFacts(lastPositive, quietUntil, takenAt, round.Name, lastFull, lockdown.InForce, cleanRoundHours);
-            }
-        }
-
-        return new UnlockFacts(lastPositive, quietUntil, null, null, lastFull, lockdown.InForce, cleanRoundHours);
+    public static async Task<UnlockFacts> FactsAsync(CordonDb db, IScreening screening, Lockdown lockdown, int cleanRoundHours, CancellationToken cancellationToken)
+    {
+        var found = await screening.FactsAsync(db, await ScopeAsync(db, lockdown, cancellationToken), lockdown.ReceivedAt, cancellationToken);
+        var quietUntil = (found.LastPositiveAt ?? lockdown.ReceivedAt).AddDays(lockdown.PlannedDays);
+        return new UnlockFacts(found.LastPositiveAt, quietUntil, found.CleanRoundAt, found.CleanRound, found.LastFullRoundAt, lockdown.InForce, cleanRoundHours);
     }
 
     /// <summary>Stores the answer on the lockdown for the board; true when a new positive moved the earliest unlock.</summary>

@@ -21,6 +21,7 @@ public static class TestingFeature
         builder.Services.AddNavItem("nav.lab", "/Testing/Lab", Permission.ReportResults, 31);
         builder.Services.AddNavItem("nav.knock", "/Testing/Knock", Permission.ViewResidents, 32);
         builder.Services.AddSingleton<IResidentSection>(new TestingHistorySection());
+        builder.Services.AddSingleton<Platform.Screening.IScreening, Screening>();
         return builder;
     }
 
