@@ -77,3 +77,13 @@ public sealed class BrowserApp : IAsyncLifetime
         await App.DisposeAsync();
     }
 }
+
+/// <summary>
+/// Tests that load the machine for a minute (a 60,000-row import) run after the others, on their own: on two cores
+/// they would otherwise starve the pages the other tests time.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class Alone
+{
+    public const string Name = "alone";
+}

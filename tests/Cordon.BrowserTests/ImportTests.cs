@@ -7,6 +7,7 @@ using Microsoft.Playwright;
 
 namespace Cordon.BrowserTests;
 
+[Collection(Alone.Name)]
 public sealed class ImportTests(BrowserApp browser)
 {
     [Fact]
