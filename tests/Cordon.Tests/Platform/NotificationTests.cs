@@ -112,6 +112,38 @@ public sealed partial class NotificationTests
         Assert.Null((await pages.PageAsync("/Notifications")).QuerySelector("nav a[href='/Notifications'] .badge"));
     }
 
+    [Fact]
+    public async Task ASubdistrictsAdminSetsItsOwnRobotAndTestsIt()
+    {
+        await using var robot = await RobotReceiver.StartAsync();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero));
+        await using var app = new CordonApp { ConfigureTestServices = s => s.AddSingleton<TimeProvider>(clock) }
+            .With("Cordon:Clock:Enabled", "false").With("Cordon:Notifications:WeComWebhook", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=default-robot-key");
+        await app.InitializeAsync();
+        var admin = await app.PagesAsync("admin");
+        var page = await admin.PageAsync("/Admin/Robot");
+        Assert.Contains("…-key", page.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("default-robot-key", page.DocumentElement.OuterHtml, StringComparison.Ordinal);
+
+        foreach (var bad in new[] { "javascript:alert(1)", "http://example.com/hook", "https://qyapi.weixin.qq.com/send?key=a b" })
+        {
+            var refused = await admin.SubmitAsync("/Admin/Robot", new() { ["Webhook"] = bad }, "form[action*='handler=Save']");
+            Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+            Assert.Contains("https://", (await PageClient.ParseAsync(await refused.Content.ReadAsStringAsync())).QuerySelector(".alert.bad")!.TextContent, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await app.DbAsync(db => db.Set<RobotSetting>().CountAsync()));
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.SubmitAsync("/Admin/Robot", new() { ["Webhook"] = robot.Url }, "form[action*='handler=Save']")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.SubmitAsync("/Admin/Robot", [], "form[action*='handler=Test']")).StatusCode);
+        Assert.Equal(1, await app.Services.GetRequiredService<OutboxDispatcher>().DispatchAsync(CancellationToken.None));
+        Assert.Contains("测试消息", Assert.Single(robot.Received).RootElement.GetProperty("markdown").GetProperty("content").GetString()!, StringComparison.Ordinal);
+
+        // Others may not: a commander is refused the page.
+        var denied = (await (await app.PagesAsync("commander")).GetAsync("/Admin/Robot")).Response;
+        Assert.Equal(HttpStatusCode.Found, denied.StatusCode);
+        Assert.Contains("Denied", denied.Headers.Location!.OriginalString, StringComparison.OrdinalIgnoreCase);
+    }
+
     [GeneratedRegex(@"\(https://cordon\.example\.cn/Lockdowns/Details\?id=[0-9a-f-]{36}\)")]
     private static partial Regex Link();
 

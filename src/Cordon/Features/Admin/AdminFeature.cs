@@ -9,6 +9,7 @@ public static class AdminFeature
     {
         builder.Services.AddNavItem("nav.users", "/Admin/Users", Permission.ManageUsers, 90);
         builder.Services.AddNavItem("nav.audit", "/Audit", Permission.ViewAudit, 80);
+        builder.Services.AddNavItem("nav.robot", "/Admin/Robot", Permission.ManageUsers, 91);
         return builder;
     }
 }
