@@ -73,6 +73,9 @@ public sealed class TouchTargetTests(BrowserApp browser, ITestOutputHelper outpu
         var flat = await app.DbAsync(db => db.Flats.Where(f => f.BuildingId == building && db.Residents.Any(r => r.FlatId == f.Id)).Select(f => f.Id).FirstAsync());
         var resident = await app.DbAsync(db => db.Residents.Where(r => r.FlatId == flat).Select(r => r.Id).FirstAsync());
         var user = await app.DbAsync(db => db.Users.Where(u => u.UserName == "volunteer").Select(u => u.Id).SingleAsync());
+        var ordered = await commander.PostAsJsonAsync("/api/v1/lockdowns", new { name = "触控封控", level = "sealed", buildingIds = new[] { building }, receivedAt = DateTime.UtcNow.AddMinutes(-16) });
+        var lockdown = (await ordered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        string[] lockdowns = ["/Lockdowns", "/Lockdowns/New", $"/Lockdowns/Details?id={lockdown}", "/Lockdowns/Plan", "/Notifications"];
         string[] testing =
         [
             "/Testing", $"/Testing/Rounds/{round}", $"/Testing/Rounds/{round}/Plan", $"/Testing/Rounds/{round}/Missing?buildingId={building}",
@@ -87,10 +90,10 @@ public sealed class TouchTargetTests(BrowserApp browser, ITestOutputHelper outpu
         return
         [
             (null, ["/Account/Login"]),
-            ("commander", [.. ledger, .. testing, "/Audit"]),
-            ("volunteer", ["/", "/Testing/Knock", $"/Testing/Rounds/{round}/Missing?buildingId={building}", $"/Ledger/Residents/{resident}"]),
+            ("commander", [.. ledger, .. testing, .. lockdowns, "/Audit"]),
+            ("volunteer", ["/", "/Lockdowns", $"/Lockdowns/Details?id={lockdown}", "/Notifications", "/Testing/Knock", $"/Testing/Rounds/{round}/Missing?buildingId={building}", $"/Ledger/Residents/{resident}"]),
             ("sampler", ["/", "/Testing", "/Testing/Sample"]),
-            ("admin", ["/Admin/Users", $"/Admin/Users/Edit/{user}", "/Audit"]),
+            ("admin", ["/Admin/Users", $"/Admin/Users/Edit/{user}", "/Audit", "/Admin/Robot", "/Lockdowns/Plan"]),
         ];
     }
 }
