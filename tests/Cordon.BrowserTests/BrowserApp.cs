@@ -55,7 +55,8 @@ public sealed class BrowserApp : IAsyncLifetime
     {
         TestEnvironment.Require(Browser is not null, "Chromium (Debian package 'chromium')");
         var context = await Browser!.NewContextAsync(new() { BaseURL = BaseUrl, ViewportSize = new() { Width = width, Height = height }, Locale = "en-US" });
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(90_000);
         return await context.NewPageAsync();
     }
 
@@ -79,7 +80,7 @@ public sealed class BrowserApp : IAsyncLifetime
 }
 
 /// <summary>
-/// Tests that load the machine for a minute (a 60,000-row import) run after the others, on their own: on two cores
+/// Tests that load the machine for a minute (a 30,000-row import) run after the others, on their own: on two cores
 /// they would otherwise starve the pages the other tests time.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]

@@ -59,7 +59,7 @@ public sealed class ImportTests(BrowserApp browser)
     public async Task ALargeFileUploadedOnAPhoneShowsItsProgressBarUntilItIsImported()
     {
         var compound = "浏览器大文件小区" + Guid.NewGuid().ToString("N")[..6];
-        const int rows = 60_000;
+        const int rows = 30_000;
         var page = await browser.PageAsync();
         await LedgerTests.SignInAsync(page, "commander");
         await page.GotoAsync("/Ledger/Import");
@@ -70,7 +70,7 @@ public sealed class ImportTests(BrowserApp browser)
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Ledger/Import/[0-9a-f-]{36}$"));
         var confirm = page.GetByRole(AriaRole.Button, new() { Name = "确认导入" });
         await Assertions.Expect(confirm).ToBeVisibleAsync(new() { Timeout = 60_000 });
-        await Assertions.Expect(page.GetByText("将写入：新增 60,000 人，更新 0 人")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("将写入：新增 30,000 人，更新 0 人")).ToBeVisibleAsync();
         await confirm.ClickAsync();
 
         // The import runs behind a progress bar that the page refreshes every two seconds, then says what it did.
@@ -82,7 +82,7 @@ public sealed class ImportTests(BrowserApp browser)
         var box = await page.GetByRole(AriaRole.Button, new() { Name = "停止导入" }).BoundingBoxAsync();
         Assert.True(box is null || box.Height >= 44, $"the stop button is {box?.Height} px high");
 
-        await Assertions.Expect(page.Locator("#job h2").First).ToHaveTextAsync("已导入 60,000 人", new() { Timeout = 90_000 });
+        await Assertions.Expect(page.Locator("#job h2").First).ToHaveTextAsync("已导入 30,000 人", new() { Timeout = 90_000 });
         await Assertions.Expect(bar).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = compound })).ToBeVisibleAsync();
         await BrowserApp.ScreenshotAsync(page, "17-import-done-phone");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Cordon.Platform.Data;
 using Cordon.Platform.Localization;
 using Cordon.Platform.Web;
 using Microsoft.AspNetCore.Diagnostics;
@@ -26,7 +27,14 @@ public sealed class ErrorModel(Catalog catalog) : PageModel
     private async Task<IActionResult> ShowAsync(int? status)
     {
         var exception = HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var code = exception is BadHttpRequestException bad ? bad.StatusCode : status ?? StatusCodes.Status500InternalServerError;
+        var code = exception is BadHttpRequestException bad ? bad.StatusCode
+            : DbErrors.IsOverloaded(exception) ? StatusCodes.Status503ServiceUnavailable
+            : status ?? StatusCodes.Status500InternalServerError;
+        if (code == StatusCodes.Status503ServiceUnavailable)
+        {
+            Response.Headers.RetryAfter = "2";
+        }
+
         if (HttpContext.Request.Path.StartsWithSegments("/api") || IsApiOriginal())
         {
             // A machine gets what a person gets: a stable code and the reason in both languages.

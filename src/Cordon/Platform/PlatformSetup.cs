@@ -75,7 +75,7 @@ public static class PlatformSetup
         {
             ExceptionHandlingPath = "/Error",
             AllowStatusCode404Response = true,
-            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : Data.DbErrors.IsOverloaded(e) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
             // A client's unreadable body is the client's error, answered with a 4xx: not logged as a failure.
             SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
         });

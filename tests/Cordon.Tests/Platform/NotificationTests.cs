@@ -11,38 +11,76 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Cordon.Tests.Platform;
 
+/// <summary>One app for the notification tests (they run one after another): a fake clock and a local robot as the default.</summary>
+public sealed class NotificationApp : IAsyncLifetime
+{
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero));
+
+    public RobotReceiver Robot { get; private set; } = null!;
+
+    public CordonApp App { get; private set; } = null!;
+
+    public OutboxDispatcher Dispatcher => App.Services.GetRequiredService<OutboxDispatcher>();
+
+    public async ValueTask InitializeAsync()
+    {
+        Robot = await RobotReceiver.StartAsync();
+        App = new CordonApp { ConfigureTestServices = s => s.AddSingleton<TimeProvider>(Clock) }
+            .With("Cordon:Clock:Enabled", "false").With("Cordon:Notifications:WeComWebhook", Robot.Url).With("Cordon:Notifications:PublicBaseUrl", "https://cordon.example.cn");
+        await App.InitializeAsync();
+    }
+
+    /// <summary>Sends whatever an earlier test left waiting (past every backoff), then lets the robot's minute pass.</summary>
+    public async Task DrainAsync()
+    {
+        Clock.Advance(TimeSpan.FromMinutes(11));
+        while (await Dispatcher.DispatchAsync(CancellationToken.None) > 0)
+        {
+            Clock.Advance(TimeSpan.FromSeconds(61));
+        }
+
+        Clock.Advance(TimeSpan.FromSeconds(61));
+    }
+
+    public Task<Guid> BuildingAsync() => App.DbAsync(db => db.Residents.Where(r => r.Status == ResidenceStatus.Resident).Select(r => r.BuildingId).FirstAsync());
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Robot.DisposeAsync();
+    }
+}
+
 /// <summary>The outbox and the WeCom robot channel (issue 11), against a local robot speaking WeCom's format.</summary>
-public sealed partial class NotificationTests
+public sealed partial class NotificationTests(NotificationApp fixture) : IClassFixture<NotificationApp>
 {
     [Fact]
     public async Task TheRobotGetsMarkdownAtMostTwentyAMinuteWithRetriesAndNoPersonalData()
     {
-        await using var robot = await RobotReceiver.StartAsync();
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero));
-        await using var app = new CordonApp { ConfigureTestServices = s => s.AddSingleton<TimeProvider>(clock) }
-            .With("Cordon:Clock:Enabled", "false").With("Cordon:Notifications:WeComWebhook", robot.Url).With("Cordon:Notifications:PublicBaseUrl", "https://cordon.example.cn");
-        await app.InitializeAsync();
-        var dispatcher = app.Services.GetRequiredService<OutboxDispatcher>();
+        var (app, robot, clock, dispatcher) = (fixture.App, fixture.Robot, fixture.Clock, fixture.Dispatcher);
+        await fixture.DrainAsync();
+        var start = robot.Received.Count;
         var commander = await app.ApiAsync("commander");
-        var building = await app.DbAsync(db => db.Residents.Where(r => r.Status == ResidenceStatus.Resident).Select(r => r.BuildingId).FirstAsync());
+        var building = await fixture.BuildingAsync();
 
         // A name carrying a phone number: it never reaches the group chat.
         var first = await commander.PostAsJsonAsync("/api/v1/lockdowns", new { name = "国权东路88弄 联系13812345678", level = "sealed", buildingIds = new[] { building } });
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var firstId = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
         // WeCom is down (HTTP 500), then over its limit (errcode 45009): retried with backoff, sent once.
         robot.FailNext(500);
         robot.RefuseNext(45009, "api freq out of limit");
         Assert.Equal(0, await dispatcher.DispatchAsync(CancellationToken.None));
-        Assert.Single(robot.Received);
+        Assert.Equal(start + 1, robot.Received.Count);
         Assert.Equal(0, await dispatcher.DispatchAsync(CancellationToken.None));
-        Assert.Single(robot.Received);
+        Assert.Equal(start + 1, robot.Received.Count);
         clock.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(0, await dispatcher.DispatchAsync(CancellationToken.None));
-        Assert.Equal(2, robot.Received.Count);
+        Assert.Equal(start + 2, robot.Received.Count);
         clock.Advance(TimeSpan.FromSeconds(10));
         Assert.Equal(1, await dispatcher.DispatchAsync(CancellationToken.None));
-        Assert.Equal(3, robot.Received.Count);
+        Assert.Equal(start + 3, robot.Received.Count);
         Assert.Equal(0, await dispatcher.DispatchAsync(CancellationToken.None));
 
         var message = robot.Received.Last().RootElement;
@@ -51,7 +89,7 @@ public sealed partial class NotificationTests
         Assert.Contains("新封控：国权东路88弄", content, StringComparison.Ordinal);
         Assert.Contains("](https://cordon.example.cn/Lockdowns/Details?id=", content, StringComparison.Ordinal);
         Assert.DoesNotContain("13812345678", content, StringComparison.Ordinal);
-        var outbox = await app.DbAsync(db => db.Outbox.SingleAsync());
+        var outbox = await app.DbAsync(db => db.Outbox.SingleAsync(m => m.DedupeKey == $"lockdown:{firstId}:ordered"));
         Assert.Equal((OutboxState.Sent, 3), (outbox.State, outbox.Attempts));
 
         // A burst of 30 lockdowns a minute later: 19 sent on their own and one digest of the other 11; then silence
@@ -74,38 +112,40 @@ public sealed partial class NotificationTests
         Assert.Equal(0, await app.DbAsync(db => db.Outbox.CountAsync(m => m.State == OutboxState.Pending)));
 
         // Nothing the robot received carries a run of seven digits (a phone, an ID number) outside its links' ids.
-        Assert.All(robot.Received, d => Assert.DoesNotMatch(LongNumber(), Link().Replace(d.RootElement.GetProperty("markdown").GetProperty("content").GetString()!, "")));
+        Assert.All(robot.Received.Skip(start), d => Assert.DoesNotMatch(LongNumber(), Link().Replace(d.RootElement.GetProperty("markdown").GetProperty("content").GetString()!, "")));
     }
 
     [Fact]
     public async Task TheBellCountsOnlyTheCallersUnreadMessages()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero));
-        await using var app = new CordonApp { ConfigureTestServices = s => s.AddSingleton<TimeProvider>(clock) }.With("Cordon:Clock:Enabled", "false");
-        await app.InitializeAsync();
+        var app = fixture.App;
         var commander = await app.ApiAsync("commander");
         var staff = await app.ApiAsync("staff");
-        var building = await app.DbAsync(db => db.Residents.Where(r => r.Status == ResidenceStatus.Resident).Select(r => r.BuildingId).FirstAsync());
-        Assert.Equal(HttpStatusCode.Created, (await commander.PostAsJsonAsync("/api/v1/lockdowns", new { name = "铃铛", level = "sealed", buildingIds = new[] { building } })).StatusCode);
+        var building = await fixture.BuildingAsync();
+        var name = "铃铛" + Guid.NewGuid().ToString("N")[..4];
+        Assert.Equal(HttpStatusCode.Created, (await commander.PostAsJsonAsync("/api/v1/lockdowns", new { name, level = "sealed", buildingIds = new[] { building } })).StatusCode);
 
-        var mine = (await staff.GetFromJsonAsync<List<JsonElement>>("/api/v1/notifications"))!;
-        var note = Assert.Single(mine);
+        bool Mentions(JsonElement n) => n.GetProperty("title").GetString()!.Contains(name, StringComparison.Ordinal);
+        var note = Assert.Single((await staff.GetFromJsonAsync<List<JsonElement>>("/api/v1/notifications"))!, Mentions);
         Assert.False(note.GetProperty("read").GetBoolean());
         var id = note.GetProperty("id").GetGuid();
         Assert.Equal(HttpStatusCode.NoContent, (await staff.PostAsync($"/api/v1/notifications/{id}/read", null)).StatusCode);
-        Assert.True(Assert.Single((await staff.GetFromJsonAsync<List<JsonElement>>("/api/v1/notifications"))!).GetProperty("read").GetBoolean());
+        Assert.True(Assert.Single((await staff.GetFromJsonAsync<List<JsonElement>>("/api/v1/notifications"))!, Mentions).GetProperty("read").GetBoolean());
 
         // Another user's message is not found, and stays unread.
-        var theirs = (await commander.GetFromJsonAsync<List<JsonElement>>("/api/v1/notifications"))!.Single().GetProperty("id").GetGuid();
+        var theirs = Assert.Single((await commander.GetFromJsonAsync<List<JsonElement>>("/api/v1/notifications"))!, Mentions).GetProperty("id").GetGuid();
         Assert.Equal(HttpStatusCode.NotFound, (await staff.PostAsync($"/api/v1/notifications/{theirs}/read", null)).StatusCode);
-        Assert.False((await commander.GetFromJsonAsync<List<JsonElement>>("/api/v1/notifications"))!.Single().GetProperty("read").GetBoolean());
+        Assert.False(Assert.Single((await commander.GetFromJsonAsync<List<JsonElement>>("/api/v1/notifications"))!, Mentions).GetProperty("read").GetBoolean());
 
-        // The bell on the page: the unread count beside the menu entry; opening a message reads it and follows its link.
-        Assert.Equal(HttpStatusCode.Created, (await commander.PostAsJsonAsync("/api/v1/lockdowns", new { name = "第二栋", level = "controlled", buildingIds = new[] { building } })).StatusCode);
+        // The bell on the page: everything read, then one new message: its count beside the menu entry; opening it
+        // reads it and follows its link.
         var pages = await app.PagesAsync("staff");
+        Assert.Equal(HttpStatusCode.Redirect, (await pages.SubmitAsync("/Notifications", [], "form[action*='handler=ReadAll']")).StatusCode);
+        Assert.Null((await pages.PageAsync("/Notifications")).QuerySelector("nav a[href='/Notifications'] .badge"));
+        Assert.Equal(HttpStatusCode.Created, (await commander.PostAsJsonAsync("/api/v1/lockdowns", new { name = name + "第二栋", level = "controlled", buildingIds = new[] { building } })).StatusCode);
         var page = await pages.PageAsync("/Notifications");
         Assert.Equal("1", page.QuerySelector("nav a[href='/Notifications'] .badge")?.TextContent.Trim());
-        Assert.Contains("新封控：第二栋", page.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains($"新封控：{name}第二栋", page.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
         var opened = await pages.SubmitAsync("/Notifications", [], "form[action*='handler=Open']");
         Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
         Assert.StartsWith("/Lockdowns/Details?id=", opened.Headers.Location!.OriginalString, StringComparison.Ordinal);
@@ -115,15 +155,12 @@ public sealed partial class NotificationTests
     [Fact]
     public async Task ASubdistrictsAdminSetsItsOwnRobotAndTestsIt()
     {
-        await using var robot = await RobotReceiver.StartAsync();
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero));
-        await using var app = new CordonApp { ConfigureTestServices = s => s.AddSingleton<TimeProvider>(clock) }
-            .With("Cordon:Clock:Enabled", "false").With("Cordon:Notifications:WeComWebhook", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=default-robot-key");
-        await app.InitializeAsync();
+        var app = fixture.App;
+        await using var own = await RobotReceiver.StartAsync();
         var admin = await app.PagesAsync("admin");
         var page = await admin.PageAsync("/Admin/Robot");
-        Assert.Contains("…-key", page.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
-        Assert.DoesNotContain("default-robot-key", page.DocumentElement.OuterHtml, StringComparison.Ordinal);
+        Assert.Contains("默认机器人", page.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("key=test-robot", page.DocumentElement.OuterHtml, StringComparison.Ordinal);
 
         foreach (var bad in new[] { "javascript:alert(1)", "http://example.com/hook", "https://qyapi.weixin.qq.com/send?key=a b" })
         {
@@ -133,12 +170,25 @@ public sealed partial class NotificationTests
         }
 
         Assert.Equal(0, await app.DbAsync(db => db.Set<RobotSetting>().CountAsync()));
-        Assert.Equal(HttpStatusCode.Redirect, (await admin.SubmitAsync("/Admin/Robot", new() { ["Webhook"] = robot.Url }, "form[action*='handler=Save']")).StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await admin.SubmitAsync("/Admin/Robot", [], "form[action*='handler=Test']")).StatusCode);
-        Assert.Equal(1, await app.Services.GetRequiredService<OutboxDispatcher>().DispatchAsync(CancellationToken.None));
-        Assert.Contains("测试消息", Assert.Single(robot.Received).RootElement.GetProperty("markdown").GetProperty("content").GetString()!, StringComparison.Ordinal);
+        try
+        {
+            await fixture.DrainAsync();
+            var before = fixture.Robot.Received.Count;
+            Assert.Equal(HttpStatusCode.Redirect, (await admin.SubmitAsync("/Admin/Robot", new() { ["Webhook"] = own.Url }, "form[action*='handler=Save']")).StatusCode);
+            Assert.Contains("本街道的机器人", (await admin.PageAsync("/Admin/Robot")).QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.Redirect, (await admin.SubmitAsync("/Admin/Robot", [], "form[action*='handler=Test']")).StatusCode);
+            Assert.Equal(1, await fixture.Dispatcher.DispatchAsync(CancellationToken.None));
+            Assert.Contains("测试消息", Assert.Single(own.Received).RootElement.GetProperty("markdown").GetProperty("content").GetString()!, StringComparison.Ordinal);
+            Assert.Equal(before, fixture.Robot.Received.Count);
+        }
+        finally
+        {
+            await admin.SubmitAsync("/Admin/Robot", [], "form[action*='handler=Clear']");
+        }
 
-        // Others may not: a commander is refused the page.
+        Assert.Equal(0, await app.DbAsync(db => db.Set<RobotSetting>().CountAsync()));
+
+        // Others may not: a commander is sent to the access-denied page.
         var denied = (await (await app.PagesAsync("commander")).GetAsync("/Admin/Robot")).Response;
         Assert.Equal(HttpStatusCode.Found, denied.StatusCode);
         Assert.Contains("Denied", denied.Headers.Location!.OriginalString, StringComparison.OrdinalIgnoreCase);

@@ -25,6 +25,9 @@ public static class HttpErrors
     public static readonly Error UnsupportedMediaType = new("unsupported_media_type", StatusCodes.Status415UnsupportedMediaType);
     public static readonly Error TooManyRequests = new("too_many_requests", StatusCodes.Status429TooManyRequests);
 
+    /// <summary>The database is overloaded for a moment: repeat after Retry-After (what every offline queue does anyway).</summary>
+    public static readonly Error Busy = new("database_busy", StatusCodes.Status503ServiceUnavailable);
+
     /// <summary>A write with the session cookie but without the page's antiforgery token: another site may have sent it.</summary>
     public static readonly Error Antiforgery = new("antiforgery", StatusCodes.Status400BadRequest);
 
@@ -39,6 +42,7 @@ public static class HttpErrors
         StatusCodes.Status413PayloadTooLarge => TooLarge,
         StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
         StatusCodes.Status429TooManyRequests => TooManyRequests,
+        StatusCodes.Status503ServiceUnavailable => Busy,
         _ => new Error("server_error", status),
     };
 }
