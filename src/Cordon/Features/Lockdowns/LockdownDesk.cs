@@ -77,7 +77,7 @@ public sealed class LockdownDesk(
         }
 
         var now = Now;
-        var received = body.ReceivedAt is { } r ? (r.Kind == DateTimeKind.Unspecified ? time.ToUtc(r) : r.ToUniversalTime()) : now;
+        var received = body.ReceivedAt is { } r ? time.FromClient(r) : now;
         if (received > now + FutureSlack || received < now.AddDays(-3))
         {
             return (null, false, LockdownErrors.ReceivedAtInvalid);
@@ -235,7 +235,7 @@ public sealed class LockdownDesk(
         }
 
         var now = Now;
-        var when = at is { } a ? (a.Kind == DateTimeKind.Unspecified ? time.ToUtc(a) : a.ToUniversalTime()) : now;
+        var when = at is { } a ? time.FromClient(a) : now;
         if (when > now + FutureSlack || when < lockdown.ReceivedAt)
         {
             return LockdownErrors.AtInvalid;
@@ -290,7 +290,7 @@ public sealed class LockdownDesk(
         }
 
         var now = Now;
-        var when = at is { } a ? (a.Kind == DateTimeKind.Unspecified ? time.ToUtc(a) : a.ToUniversalTime()) : now;
+        var when = at is { } a ? time.FromClient(a) : now;
         if (when > now + FutureSlack || when < lockdown.ReceivedAt)
         {
             return (LockdownErrors.AtInvalid, unlock);
@@ -362,7 +362,7 @@ public sealed class LockdownDesk(
         }
 
         var now = Now;
-        var when = body.At is { } a ? (a.Kind == DateTimeKind.Unspecified ? time.ToUtc(a) : a.ToUniversalTime()) : now;
+        var when = body.At is { } a ? time.FromClient(a) : now;
         if (when > now + FutureSlack || when < (lockdown.UnlockedAt ?? lockdown.ReceivedAt).AddHours(-1))
         {
             return (null, LockdownErrors.AtInvalid);

@@ -79,7 +79,7 @@ public static class LabResults
             }
 
             // A time without an offset is the sub-district's local time, as labs write it.
-            parsed.Add((item.Row ?? i + 1, code, result, item.ReportedAt is { Kind: DateTimeKind.Unspecified } local ? localTime.ToUtc(local) : item.ReportedAt?.ToUniversalTime() ?? now, item.Reason));
+            parsed.Add((item.Row ?? i + 1, code, result, item.ReportedAt is { } reported ? localTime.FromClient(reported) : now, item.Reason));
         }
 
         var codes = parsed.Select(p => p.Code).Distinct().ToList();

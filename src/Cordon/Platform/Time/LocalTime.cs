@@ -17,6 +17,9 @@ public sealed class LocalTime(IOptions<CordonOptions> options, TimeProvider cloc
     public DateTime ToUtc(DateTime local) =>
         TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), Zone);
 
+    /// <summary>A time a client sent: with an offset (or Z) as it says; without one, local to the sub-district.</summary>
+    public DateTime FromClient(DateTime value) => value.Kind == DateTimeKind.Unspecified ? ToUtc(value) : value.ToUniversalTime();
+
     public string Format(DateTime utc) => ToLocal(utc).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     public string Format(DateTime? utc) => utc is { } value ? Format(value) : "";
