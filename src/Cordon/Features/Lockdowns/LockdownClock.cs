@@ -57,7 +57,8 @@ internal sealed class LockdownRefresh : IClockJob
         foreach (var lockdown in lockdowns)
         {
             var plan = await ResponsePlan.VersionAsync(db, lockdown.SubdistrictId, lockdown.PlanVersion, cancellationToken);
-            var facts = await UnlockRule.FactsAsync(db, screening, lockdown, plan.CleanRoundHours, cancellationToken);
+            var scope = await UnlockRule.ScopeAsync(db, lockdown, cancellationToken);
+            var facts = await UnlockRule.FactsAsync(db, screening, lockdown, scope, plan.CleanRoundHours, cancellationToken);
             if (UnlockRule.Remember(lockdown, facts, now))
             {
                 var note = catalog.Both("lockdowns.event.positive-note", time.Format(facts.LastPositiveAt), time.Format(facts.QuietUntil)).Zh;
@@ -67,16 +68,16 @@ internal sealed class LockdownRefresh : IClockJob
                     new Audience(Permission.Command), cancellationToken);
             }
 
-            await TestingProgressAsync(db, screening, lockdown, cancellationToken);
+            await TestingProgressAsync(db, screening, lockdown, scope, cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>The series round being sampled now (else the last opened), and how many sealed residents it has done.</summary>
-    public static async Task TestingProgressAsync(CordonDb db, IScreening screening, Lockdown lockdown, CancellationToken cancellationToken)
+    public static async Task TestingProgressAsync(CordonDb db, IScreening screening, Lockdown lockdown, BuildingScope scope, CancellationToken cancellationToken)
     {
-        var progress = lockdown.SeriesId is { } series ? await screening.ProgressAsync(db, await UnlockRule.ScopeAsync(db, lockdown, cancellationToken), series, cancellationToken) : null;
+        var progress = lockdown.SeriesId is { } series ? await screening.ProgressAsync(db, scope, series, cancellationToken) : null;
         lockdown.TestingRound = progress?.Round ?? "";
         lockdown.TestingDone = progress?.Done ?? 0;
         if (progress is not null)

@@ -55,9 +55,13 @@ public static class UnlockRule
         return new BuildingScope(sid, [.. buildings.Select(b => b.BuildingId)], [.. buildings.Select(b => b.CompoundId).Distinct()]);
     }
 
-    public static async Task<UnlockFacts> FactsAsync(CordonDb db, IScreening screening, Lockdown lockdown, int cleanRoundHours, CancellationToken cancellationToken)
+    public static async Task<UnlockFacts> FactsAsync(CordonDb db, IScreening screening, Lockdown lockdown, int cleanRoundHours, CancellationToken cancellationToken) =>
+        await FactsAsync(db, screening, lockdown, await ScopeAsync(db, lockdown, cancellationToken), cleanRoundHours, cancellationToken);
+
+    /// <summary>The same, over a scope the caller has already read (the clock reads it once per lockdown and tick).</summary>
+    public static async Task<UnlockFacts> FactsAsync(CordonDb db, IScreening screening, Lockdown lockdown, BuildingScope scope, int cleanRoundHours, CancellationToken cancellationToken)
     {
-        var found = await screening.FactsAsync(db, await ScopeAsync(db, lockdown, cancellationToken), lockdown.ReceivedAt, cancellationToken);
+        var found = await screening.FactsAsync(db, scope, lockdown.ReceivedAt, cancellationToken);
         var quietUntil = (found.LastPositiveAt ?? lockdown.ReceivedAt).AddDays(lockdown.PlannedDays);
         return new UnlockFacts(found.LastPositiveAt, quietUntil, found.CleanRoundAt, found.CleanRound, found.LastFullRoundAt, lockdown.InForce, cleanRoundHours);
     }
