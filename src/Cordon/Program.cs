@@ -6,6 +6,7 @@ using Cordon.Features.Lockdowns;
 using Cordon.Features.Notifications;
 using Cordon.Features.Offline;
 using Cordon.Features.Setup;
+using Cordon.Features.Staffing;
 using Cordon.Features.Testing;
 using Cordon.Platform;
 using Cordon.Platform.Web;
@@ -19,6 +20,7 @@ return await Hosting.RunAsync(args, builder =>
     builder.AddLedger();
     builder.AddTesting();
     builder.AddLockdowns();
+    builder.AddStaffing();
     builder.AddNotifications();
     builder.AddOffline();
     builder.AddAdmin();
@@ -29,6 +31,7 @@ return await Hosting.RunAsync(args, builder =>
     app.MapLedger();
     app.MapTesting();
     app.MapLockdowns();
+    app.MapStaffing();
 });
 
 /// <summary>The entry point, visible to the integration tests' factory.</summary>

@@ -29,7 +29,7 @@ public sealed record LockdownView(
     Guid Id, string Name, string Level, string Status, DateTime ReceivedAt, DateTime EnteredAt, string OrderedBy, string Reason, int PlannedDays,
     int PlanVersion, IReadOnlyList<MilestoneView> Milestones, Guid? TestingSeriesId, IReadOnlyList<ChecklistView> Checklist,
     IReadOnlyList<BuildingView> Buildings, int Residents, UnlockView Unlock, IReadOnlyList<DisinfectionView> Disinfections,
-    IReadOnlyList<EventView> History, DateTime? UnlockedAt, DateTime? ClosedAt);
+    IReadOnlyList<EventView> History, DateTime? UnlockedAt, DateTime? ClosedAt, string SiteCode);
 
 /// <summary>
 /// The lockdown's work, for the API and the pages alike: order, check in, close milestones, tick the checklist,
@@ -241,17 +241,38 @@ public sealed class LockdownDesk(
             return LockdownErrors.AtInvalid;
         }
 
-        deadline.Complete(when, caller.UserName, text.Length > 0 ? text : null);
-        await DeadlineWatcher.CloseAlertsAsync(db, deadline.Id, now, cancellationToken);
-        if (key == "arrive" && lockdown.Status == LockdownStatus.Ordered)
+        await CompleteInWorkAsync(lockdown, deadline, when, caller.UserName, text, cancellationToken);
+        return await SaveAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Someone arrived on site (a called-up leader scanning the site QR): <c>arrive</c> closed in the caller's unit of
+    /// work, not saved. False when it was closed already or the lockdown no longer runs.
+    /// </summary>
+    public async Task<bool> ArrivedAsync(Lockdown lockdown, DateTime at, string by, string note, CancellationToken cancellationToken)
+    {
+        var deadline = await db.Set<Deadline>().SingleOrDefaultAsync(d => d.SubjectType == SubjectType && d.SubjectId == lockdown.Id && d.Key == "arrive", cancellationToken);
+        if (deadline is null || deadline.State == DeadlineState.Done || !lockdown.InForce)
+        {
+            return false;
+        }
+
+        await CompleteInWorkAsync(lockdown, deadline, at < lockdown.ReceivedAt ? lockdown.ReceivedAt : at, by, note, cancellationToken);
+        return true;
+    }
+
+    private async Task CompleteInWorkAsync(Lockdown lockdown, Deadline deadline, DateTime when, string by, string text, CancellationToken cancellationToken)
+    {
+        deadline.Complete(when, by, text.Length > 0 ? text : null);
+        await DeadlineWatcher.CloseAlertsAsync(db, deadline.Id, Now, cancellationToken);
+        if (deadline.Key == "arrive" && lockdown.Status == LockdownStatus.Ordered)
         {
             lockdown.Status = LockdownStatus.Active;
             lockdown.ActivatedAt = when;
-            AddEvent(lockdown, "active", "", when);
+            AddEvent(lockdown, "active", "", when, by);
         }
 
-        AddEvent(lockdown, "milestone", $"{deadline.Title}{(text.Length > 0 ? " · " + text : "")}", when);
-        return await SaveAsync(cancellationToken);
+        AddEvent(lockdown, "milestone", $"{deadline.Title}{(text.Length > 0 ? " · " + text : "")}", when, by);
     }
 
     public async Task<Error?> TickAsync(Lockdown lockdown, string itemKey, bool done, CancellationToken cancellationToken)
@@ -462,7 +483,7 @@ public sealed class LockdownDesk(
             [.. buildings.Select(b => new BuildingView(b.Id, b.Compound, b.Number, b.Entrances, residents.GetValueOrDefault(b.Id)))],
             residents.Values.Sum(), unlock,
             [.. disinfections.Select(d => new DisinfectionView(d.Id, d.BuildingId, numbers.GetValueOrDefault(d.BuildingId) ?? "", d.Entrance, d.At, d.Agent, d.Areas, d.By))],
-            [.. history.Select(e => new EventView(e.At, e.Kind, e.By, e.Note))], lockdown.UnlockedAt, lockdown.ClosedAt);
+            [.. history.Select(e => new EventView(e.At, e.Kind, e.By, e.Note))], lockdown.UnlockedAt, lockdown.ClosedAt, lockdown.SiteCode);
     }
 
     public static MilestoneView Milestone(Deadline d) => new(
@@ -515,14 +536,14 @@ public sealed class LockdownDesk(
     // History is ordered by time, then id: ids made a millisecond apart keep one request's lines in the order written.
     private int _events;
 
-    private void AddEvent(Lockdown lockdown, string kind, string note, DateTime at) => db.Set<LockdownEvent>().Add(new LockdownEvent
+    private void AddEvent(Lockdown lockdown, string kind, string note, DateTime at, string? by = null) => db.Set<LockdownEvent>().Add(new LockdownEvent
     {
         Id = Guid.CreateVersion7(DateTimeOffset.UtcNow.AddMilliseconds(_events++)),
         SubdistrictId = lockdown.SubdistrictId,
         LockdownId = lockdown.Id,
         At = at,
         Kind = kind,
-        By = caller.UserName,
+        By = by ?? caller.UserName,
         Note = Truncate(note, 300),
     });
 

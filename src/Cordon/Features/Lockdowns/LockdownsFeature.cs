@@ -16,6 +16,7 @@ public static class LockdownsFeature
         builder.Services.AddNavItem("nav.lockdowns", "/Lockdowns", Permission.ViewResidents, 20);
         builder.Services.AddNavItem("lockdowns.plan", "/Lockdowns/Plan", Permission.EditResponsePlan, 21);
         builder.Services.AddScoped<LockdownDesk>();
+        builder.Services.AddScoped<Platform.Sites.ISites, LockdownSites>();
         builder.Services.AddSingleton<IDeadlineSubject, LockdownSubject>();
         builder.Services.AddSingleton<IClockJob, LockdownRefresh>();
         builder.Services.AddScoped<IBuildingTags, SealedBuildingTags>();

@@ -93,6 +93,9 @@ public sealed class Lockdown : ITenantOwned, IAudited
 
     public int TestingDone { get; set; }
 
+    /// <summary>What its site QR holds (with the site page's address): arriving staff scan it to prove they are there.</summary>
+    public string SiteCode { get; set; } = Platform.Sites.SiteCodes.New();
+
     public bool InForce => Status is LockdownStatus.Ordered or LockdownStatus.Active;
 }
 
@@ -195,6 +198,7 @@ internal sealed class LockdownMaps :
         b.Property(l => l.OverrideReason).HasMaxLength(300);
         b.Property(l => l.Blockers).HasMaxLength(200);
         b.Property(l => l.TestingRound).HasMaxLength(64);
+        b.Property(l => l.SiteCode).HasMaxLength(16);
         b.HasIndex(l => new { l.SubdistrictId, l.Status });
     }
 

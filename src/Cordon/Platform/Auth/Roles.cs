@@ -62,6 +62,9 @@ public enum Permission
 
     /// <summary>Edit the sub-district's response plan (milestones, checklist, unlock rule); each save is a new version.</summary>
     EditResponsePlan,
+
+    /// <summary>Keep the roster of people who may be called up (phones in full: staff data), and call them up.</summary>
+    ManageStaff,
 }
 
 public static class RolePermissions
@@ -74,6 +77,7 @@ public static class RolePermissions
             Permission.ViewResidents, Permission.EditLedger, Permission.ImportLedger, Permission.ExportLedger,
             Permission.ExportPersonalData, Permission.RevealPersonalData, Permission.SeePhones,
             Permission.ManageTesting, Permission.Sample, Permission.ReportResults, Permission.Command, Permission.ViewAudit, Permission.RunLockdowns,
+            Permission.ManageStaff,
         ],
         [Roles.Staff] =
         [

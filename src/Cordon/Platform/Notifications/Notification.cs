@@ -38,6 +38,9 @@ public enum OutboxState
 
     /// <summary>Given up after the last retry.</summary>
     Failed,
+
+    /// <summary>Withdrawn before it was sent (the person answered on another channel).</summary>
+    Cancelled,
 }
 
 /// <summary>
@@ -63,6 +66,9 @@ public sealed class OutboxMessage : ITenantOwned
     public string Body { get; set; } = "";
 
     public string? Link { get; set; }
+
+    /// <summary>Never folded into a digest (it carries personal links): it waits for room in the robot's rate instead.</summary>
+    public bool NoDigest { get; set; }
 
     public DateTime CreatedAt { get; set; }
 

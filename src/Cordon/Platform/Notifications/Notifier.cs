@@ -7,10 +7,18 @@ using Microsoft.Extensions.Options;
 namespace Cordon.Platform.Notifications;
 
 /// <summary>A message to send: the same <see cref="DedupeKey"/> twice is one message. No personal data in it.</summary>
-public sealed record Message(string DedupeKey, string Title, string Body, string? Link = null);
+public sealed record Message(string DedupeKey, string Title, string Body, string? Link = null)
+{
+    /// <summary>The robot sends it whole or later, never folded into a digest (a call-up's personal links).</summary>
+    public bool NoDigest { get; init; }
+}
 
 /// <summary>Who receives it: in-app, the users holding a permission (or named users); and the sub-district's robot.</summary>
-public sealed record Audience(Permission? Permission = null, IReadOnlyList<string>? UserIds = null, bool Robot = true);
+public sealed record Audience(Permission? Permission = null, IReadOnlyList<string>? UserIds = null, bool Robot = true)
+{
+    /// <summary>A team's own group robot instead of the sub-district's.</summary>
+    public string? RobotUrl { get; init; }
+}
 
 /// <summary>
 /// Puts messages in the caller's unit of work (docs/decisions/013): in-app notifications and outbox rows are saved
@@ -43,7 +51,7 @@ public sealed partial class Notifier(CordonDb db, IOptions<NotificationOptions> 
             }
         }
 
-        var own = audience.Robot
+        var own = audience.RobotUrl is { Length: > 0 } team ? team : audience.Robot
             ? await db.Set<RobotSetting>().IgnoreQueryFilters().Where(r => r.SubdistrictId == subdistrictId).Select(r => r.WeComWebhook).FirstOrDefaultAsync(cancellationToken)
             : null;
         if (audience.Robot && (own is { Length: > 0 } ? own : options.Value.WeComWebhook) is { Length: > 0 } robot)
@@ -61,10 +69,52 @@ public sealed partial class Notifier(CordonDb db, IOptions<NotificationOptions> 
                     Title = title,
                     Body = Scrub(message.Body, 2000),
                     Link = message.Link,
+                    NoDigest = message.NoDigest,
                     CreatedAt = now,
                     NextAttemptAt = now,
                 });
             }
+        }
+    }
+
+    /// <summary>A text message to one phone, sent from <paramref name="notBefore"/> unless withdrawn first (<see cref="WithdrawAsync"/>).</summary>
+    public async Task AddSmsAsync(Guid subdistrictId, string phone, string dedupeKey, string text, DateTime notBefore, CancellationToken cancellationToken)
+    {
+        var known = db.Set<OutboxMessage>().Local.Any(m => m.Channel == OutboxDispatcher.Sms && m.Target == phone && m.DedupeKey == dedupeKey)
+            || await db.Set<OutboxMessage>().IgnoreQueryFilters().AnyAsync(m => m.Channel == OutboxDispatcher.Sms && m.Target == phone && m.DedupeKey == dedupeKey, cancellationToken);
+        if (!known)
+        {
+            db.Set<OutboxMessage>().Add(new OutboxMessage
+            {
+                SubdistrictId = subdistrictId,
+                Channel = OutboxDispatcher.Sms,
+                Target = phone,
+                DedupeKey = dedupeKey,
+                Title = "",
+                Body = text.Length <= 300 ? text : text[..300],
+                CreatedAt = clock.GetUtcNow().UtcDateTime,
+                NextAttemptAt = notBefore,
+            });
+        }
+    }
+
+    /// <summary>
+    /// Withdraws what was not sent yet of messages whose key starts with <paramref name="dedupePrefix"/> (an answer
+    /// on one channel silences the others): outbox rows still pending are cancelled, unread in-app ones are read.
+    /// </summary>
+    public async Task WithdrawAsync(Guid subdistrictId, string dedupePrefix, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var m in await db.Set<OutboxMessage>().IgnoreQueryFilters()
+            .Where(m => m.SubdistrictId == subdistrictId && m.State == OutboxState.Pending && m.DedupeKey.StartsWith(dedupePrefix)).ToListAsync(cancellationToken))
+        {
+            m.State = OutboxState.Cancelled;
+        }
+
+        foreach (var n in await db.Set<Notification>().IgnoreQueryFilters()
+            .Where(n => n.SubdistrictId == subdistrictId && n.ReadAt == null && n.DedupeKey.StartsWith(dedupePrefix)).ToListAsync(cancellationToken))
+        {
+            n.ReadAt = now;
         }
     }
 

@@ -100,9 +100,15 @@ public sealed class OutboxDispatcher(
             return 0;
         }
 
+        // Messages with personal links go first and whole; what does not fit waits for the next minute.
+        var whole = waiting.Where(m => m.NoDigest).Take(room).ToList();
+        room -= whole.Count;
+        waiting = [.. waiting.Where(m => !m.NoDigest)];
+
         // Within the robot's rate: each on its own. Over it: the oldest on their own and one digest of the rest.
-        var single = waiting.Count <= room ? waiting : waiting.Take(room - 1).ToList();
-        var folded = waiting.Skip(single.Count).ToList();
+        var single = waiting.Count <= room ? waiting : waiting.Take(Math.Max(0, room - 1)).ToList();
+        var folded = room > 0 ? waiting.Skip(single.Count).ToList() : [];
+        single = [.. whole, .. single];
         var posted = 0;
         foreach (var message in single)
         {
@@ -142,7 +148,7 @@ public sealed class OutboxDispatcher(
         {
             try
             {
-                await sms.SendAsync(message.Target, message.Title + " " + message.Body, cancellationToken);
+                await sms.SendAsync(message.Target, (message.Title + " " + message.Body).Trim(), cancellationToken);
                 Sent(message, now);
             }
             catch (Exception e) when (e is HttpRequestException or TimeoutException or IOException)

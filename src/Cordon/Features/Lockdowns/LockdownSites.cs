@@ -1,0 +1,28 @@
+using Cordon.Platform.Data;
+using Cordon.Platform.Sites;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cordon.Features.Lockdowns;
+
+/// <summary>Lockdowns as sites staff report to (<see cref="ISites"/>), for call-ups.</summary>
+internal sealed class LockdownSites(LockdownDesk desk) : ISites
+{
+    public async Task<Site?> FindAsync(CordonDb db, Guid lockdownId, CancellationToken cancellationToken)
+    {
+        var lockdown = await desk.Visible().AsNoTracking().SingleOrDefaultAsync(l => l.Id == lockdownId, cancellationToken);
+        if (lockdown is null)
+        {
+            return null;
+        }
+
+        var neighborhoods = await db.Set<LockdownBuilding>().IgnoreQueryFilters()
+            .Where(b => b.SubdistrictId == lockdown.SubdistrictId && b.LockdownId == lockdownId).Select(b => b.NeighborhoodId).Distinct().ToListAsync(cancellationToken);
+        return new Site(lockdown.Id, lockdown.SubdistrictId, lockdown.Name, lockdown.SiteCode, lockdown.InForce, lockdown.ReceivedAt, neighborhoods);
+    }
+
+    public async Task<bool> ArrivedAsync(CordonDb db, Guid lockdownId, DateTime at, string by, string note, CancellationToken cancellationToken)
+    {
+        var lockdown = await db.Set<Lockdown>().IgnoreQueryFilters().SingleOrDefaultAsync(l => l.Id == lockdownId, cancellationToken);
+        return lockdown is not null && await desk.ArrivedAsync(lockdown, at, by, note, cancellationToken);
+    }
+}

@@ -1,0 +1,21 @@
+using Cordon.Platform.Auth;
+using Cordon.Platform.Clock;
+using Cordon.Platform.Web;
+
+namespace Cordon.Features.Staffing;
+
+/// <summary>人员调度: the roster, call-ups in rings with one-tap answers, arrival on site, duty and fatigue (issue 12).</summary>
+public static class StaffingFeature
+{
+    public static WebApplicationBuilder AddStaffing(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddNavItem("nav.staff", "/Staff", Permission.ManageStaff, 25);
+        builder.Services.AddNavItem("nav.callups", "/CallUps", Permission.ManageStaff, 26);
+        return builder;
+    }
+
+    public static WebApplication MapStaffing(this WebApplication app)
+    {
+        return app;
+    }
+}

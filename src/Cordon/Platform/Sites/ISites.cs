@@ -1,0 +1,47 @@
+using Cordon.Platform.Data;
+
+namespace Cordon.Platform.Sites;
+
+/// <summary>A place staff report to: a lockdown, with the code of its site QR and the neighborhoods it seals.</summary>
+public sealed record Site(Guid Id, Guid SubdistrictId, string Name, string SiteCode, bool InForce, DateTime ReceivedAt, IReadOnlyList<Guid> NeighborhoodIds);
+
+/// <summary>
+/// Lockdowns as the call-up feature needs them (docs/decisions/008: features meet in the Platform): where people
+/// report, and the arrival that proves the response reached the site. The lockdowns feature answers.
+/// </summary>
+public interface ISites
+{
+    /// <summary>A lockdown the caller sees (jurisdiction applies), or null.</summary>
+    Task<Site?> FindAsync(CordonDb db, Guid lockdownId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Someone arrived on site at <paramref name="at"/> (a leader, by scanning the site QR): the lockdown's
+    /// <c>arrive</c> milestone is closed and the lockdown becomes active, in the caller's unit of work. False when
+    /// it was already closed or the lockdown is no longer in force.
+    /// </summary>
+    Task<bool> ArrivedAsync(CordonDb db, Guid lockdownId, DateTime at, string by, string note, CancellationToken cancellationToken);
+}
+
+/// <summary>A short code for a site QR: 8 letters and digits without look-alikes (0/O, 1/I/L).</summary>
+public static class SiteCodes
+{
+    private const string Alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+    public static string New() => System.Security.Cryptography.RandomNumberGenerator.GetString(Alphabet, 8);
+
+    /// <summary>The code from what a scanner read: the code itself, or a site URL ending in it.</summary>
+    public static string FromScan(string? scanned)
+    {
+        var text = (scanned ?? "").Trim();
+        var slash = text.TrimEnd('/').LastIndexOf('/');
+        if (slash >= 0)
+        {
+            text = text.TrimEnd('/')[(slash + 1)..];
+        }
+
+        return text.Replace("-", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
+    }
+
+    /// <summary>What the site QR holds: the page an arriving phone opens.</summary>
+    public static string Url(string baseUrl, string code) => $"{baseUrl.TrimEnd('/')}/c/site/{code}";
+}
