@@ -11,11 +11,15 @@ public static class StaffingFeature
     {
         builder.Services.AddNavItem("nav.staff", "/Staff", Permission.ManageStaff, 25);
         builder.Services.AddNavItem("nav.callups", "/CallUps", Permission.ManageStaff, 26);
+        builder.Services.Configure<StaffingOptions>(builder.Configuration.GetSection(StaffingOptions.Section));
+        builder.Services.AddScoped<CallUpDesk>();
+        builder.Services.AddSingleton<IClockJob, CallUpEscalation>();
         return builder;
     }
 
     public static WebApplication MapStaffing(this WebApplication app)
     {
+        app.MapCallUpsApi();
         return app;
     }
 }
