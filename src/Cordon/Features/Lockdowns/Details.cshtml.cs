@@ -16,8 +16,12 @@ namespace Cordon.Features.Lockdowns;
 /// (or its blockers), disinfection per entrance, close, and the history. Every change goes through <see cref="LockdownDesk"/>.
 /// </summary>
 [Authorize(Policy = "perm:" + nameof(Permission.ViewResidents))]
-public sealed class DetailsModel(LockdownDesk desk, CordonDb db, IScreening screening, Catalog catalog, LocalTime time, TimeProvider clock) : PageModel
+public sealed class DetailsModel(
+    LockdownDesk desk, CordonDb db, IScreening screening, Catalog catalog, LocalTime time, TimeProvider clock, IEnumerable<Platform.Sites.ISiteSection> sections) : PageModel
 {
+    /// <summary>What other features add to the page (call-ups), in order.</summary>
+    public IEnumerable<Platform.Sites.ISiteSection> Sections => sections.OrderBy(s => s.Order);
+
     public LockdownView View { get; private set; } = null!;
 
     public DateTime Now { get; private set; }

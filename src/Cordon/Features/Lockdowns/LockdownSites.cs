@@ -20,6 +20,16 @@ internal sealed class LockdownSites(LockdownDesk desk) : ISites
         return new Site(lockdown.Id, lockdown.SubdistrictId, lockdown.Name, lockdown.SiteCode, lockdown.InForce, lockdown.ReceivedAt, neighborhoods);
     }
 
+    public async Task<IReadOnlyList<Site>> InForceAsync(CordonDb db, CancellationToken cancellationToken)
+    {
+        var lockdowns = await desk.Visible().AsNoTracking().Where(l => l.Status == LockdownStatus.Ordered || l.Status == LockdownStatus.Active)
+            .OrderByDescending(l => l.ReceivedAt).Take(100).ToListAsync(cancellationToken);
+        var ids = lockdowns.Select(l => l.Id).ToList();
+        var neighborhoods = (await db.Set<LockdownBuilding>().IgnoreQueryFilters().Where(b => ids.Contains(b.LockdownId))
+            .Select(b => new { b.LockdownId, b.NeighborhoodId }).Distinct().ToListAsync(cancellationToken)).ToLookup(b => b.LockdownId, b => b.NeighborhoodId);
+        return [.. lockdowns.Select(l => new Site(l.Id, l.SubdistrictId, l.Name, l.SiteCode, l.InForce, l.ReceivedAt, [.. neighborhoods[l.Id]]))];
+    }
+
     public async Task<bool> ArrivedAsync(CordonDb db, Guid lockdownId, DateTime at, string by, string note, CancellationToken cancellationToken)
     {
         var lockdown = await db.Set<Lockdown>().IgnoreQueryFilters().SingleOrDefaultAsync(l => l.Id == lockdownId, cancellationToken);

@@ -14,6 +14,7 @@ public static class StaffingFeature
         builder.Services.Configure<StaffingOptions>(builder.Configuration.GetSection(StaffingOptions.Section));
         builder.Services.AddScoped<CallUpDesk>();
         builder.Services.AddSingleton<IClockJob, CallUpEscalation>();
+        builder.Services.AddSingleton<Platform.Sites.ISiteSection>(new CallUpsSection());
         return builder;
     }
 

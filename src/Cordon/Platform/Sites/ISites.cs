@@ -14,6 +14,9 @@ public interface ISites
     /// <summary>A lockdown the caller sees (jurisdiction applies), or null.</summary>
     Task<Site?> FindAsync(CordonDb db, Guid lockdownId, CancellationToken cancellationToken);
 
+    /// <summary>The lockdowns in force the caller sees, newest first (for choosing one).</summary>
+    Task<IReadOnlyList<Site>> InForceAsync(CordonDb db, CancellationToken cancellationToken);
+
     /// <summary>
     /// Someone arrived on site at <paramref name="at"/> (a leader, by scanning the site QR): the lockdown's
     /// <c>arrive</c> milestone is closed and the lockdown becomes active, in the caller's unit of work. False when
@@ -44,4 +47,13 @@ public static class SiteCodes
 
     /// <summary>What the site QR holds: the page an arriving phone opens.</summary>
     public static string Url(string baseUrl, string code) => $"{baseUrl.TrimEnd('/')}/c/site/{code}";
+}
+
+/// <summary>A block another feature adds to a lockdown's page (its call-ups, later its sweeps), given <c>lockdownId</c>.</summary>
+public interface ISiteSection
+{
+    int Order { get; }
+
+    /// <summary>The view component to render.</summary>
+    string Component { get; }
 }
