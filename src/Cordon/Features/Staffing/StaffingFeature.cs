@@ -1,3 +1,4 @@
+using Cordon.Platform;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Clock;
 using Cordon.Platform.Web;
@@ -11,11 +12,14 @@ public static class StaffingFeature
     {
         builder.Services.AddNavItem("nav.staff", "/Staff", Permission.ManageStaff, 25);
         builder.Services.AddNavItem("nav.callups", "/CallUps", Permission.ManageStaff, 26);
+        builder.Services.AddScoped<StaffImport>();
+        builder.Services.AddScoped<IStartupTask, DemoStaff>();
         return builder;
     }
 
     public static WebApplication MapStaffing(this WebApplication app)
     {
+        app.MapRosterApi();
         return app;
     }
 }
