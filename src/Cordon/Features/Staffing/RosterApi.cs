@@ -35,6 +35,7 @@ public static class RosterApi
     /// <summary>
     /// A roster row: <c>roles</c> as codes; the neighborhood by <c>neighborhoodId</c> or by name; <c>id</c> on a POST
     /// makes a retry answer with the first result; <c>version</c> on a PUT refuses an edit over someone else's.
+    /// <c>travelMinutes</c> and <c>nightCallable</c> are required; a PUT without <c>userName</c> or <c>active</c> keeps them.
     /// </summary>
     public sealed record StaffRequest(
         Guid? Id, string? Name, string? Mobile, string? Organisation, List<string>? Roles, Guid? NeighborhoodId, string? Neighborhood,
@@ -96,7 +97,7 @@ public static class RosterApi
     public static async Task<Results<Ok<StaffItem>, NotFound, ProblemHttpResult>> Update(
         Guid id, StaffRequest body, CordonDb db, Caller caller, Catalog catalog, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var saved = await db.SaveStaffAsync(caller, clock, id, null, await InputOfAsync(db, body, cancellationToken), body.UserName, body.Active ?? true, body.Version, cancellationToken);
+        var saved = await db.SaveStaffAsync(caller, clock, id, null, await InputOfAsync(db, body, cancellationToken), body.UserName, body.Active, body.Version, cancellationToken);
         if (saved.NotFound)
         {
             return TypedResults.NotFound();
@@ -222,9 +223,11 @@ public sealed record StaffSave(StaffMember? Staff, bool Created, IReadOnlyList<S
 public static class StaffEdits
 {
     /// <param name="id">The row to edit; null creates one (with <paramref name="newId"/> when the client made it).</param>
+    /// <param name="userName">The linked account; null keeps the stored one, blank removes it.</param>
+    /// <param name="active">Null keeps the stored state (a new row is active).</param>
     /// <param name="version">The version the person saw; null edits whatever is stored.</param>
     public static async Task<StaffSave> SaveStaffAsync(
-        this CordonDb db, Caller caller, TimeProvider clock, Guid? id, Guid? newId, StaffInput input, string? userName, bool active, int? version,
+        this CordonDb db, Caller caller, TimeProvider clock, Guid? id, Guid? newId, StaffInput input, string? userName, bool? active, int? version,
         CancellationToken cancellationToken)
     {
         StaffMember? staff = null;
@@ -278,8 +281,8 @@ public static class StaffEdits
         }
 
         staff.Apply(values!);
-        staff.UserName = user.Length > 0 ? user : null;
-        staff.Active = active;
+        staff.UserName = userName is null ? staff.UserName : user.Length > 0 ? user : null;
+        staff.Active = active ?? staff.Active;
         staff.UpdatedAt = now;
         try
         {

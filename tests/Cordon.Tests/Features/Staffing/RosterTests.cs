@@ -227,6 +227,13 @@ public sealed class RosterTests(DemoApp app)
         Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
         var stored = (await StoredAsync(mobile)).Single();
         Assert.Equal((StaffRoles.Leader, 25, false), (stored.Roles, stored.TravelMinutes, stored.NightCallable));
+
+        // Deactivated, then edited by a client that does not send "active": still deactivated.
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/v1/staff/{id}", edit with { active = false, version = 1 })).StatusCode);
+        var later = new { name = "吴晓东", mobile, organisation = "街道机关", roles = new[] { "leader" }, travelMinutes = 40, nightCallable = false };
+        var kept = await client.PutAsJsonAsync($"/api/v1/staff/{id}", later);
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        Assert.False((await kept.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("active").GetBoolean());
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public sealed class EditModel(CordonDb db, Caller caller, Catalog catalog, TimeP
             : null;
         var input = new StaffInput(Name, Mobile, Organisation, string.Join(",", Roles), neighborhood,
             TravelMinutes?.ToString(System.Globalization.CultureInfo.InvariantCulture), NightCallable ? "1" : "0");
-        var saved = await db.SaveStaffAsync(caller, clock, Id, Id is null ? RequestId : null, input, UserName, Active, Id is null ? null : Version, cancellationToken);
+        var saved = await db.SaveStaffAsync(caller, clock, Id, Id is null ? RequestId : null, input, UserName ?? "", Active, Id is null ? null : Version, cancellationToken);
         return await OutcomeAsync(saved, cancellationToken);
     }
 
