@@ -157,6 +157,22 @@ public sealed class RosterTests(DemoApp app)
     }
 
     [Fact]
+    public async Task ARosterIsBoundedToFiveThousandRowsAndFiveMegabytes()
+    {
+        var rows = new List<string[]> { Header };
+        rows.AddRange(Enumerable.Range(0, StaffImport.MaxRows + 1).Select(i => new[] { "某人", "136" + i.ToString("D8", System.Globalization.CultureInfo.InvariantCulture), "志愿者", "扫楼", "", "5", "是" }));
+        var (status, problem) = await ImportAsync(Sheets.Csv(rows, Sheets.Utf8, bom: true), "many.csv");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal("file_too_many_rows", problem.GetProperty("code").GetString());
+
+        var (big, tooLarge) = await ImportAsync(new byte[(6 * 1024 * 1024) - 1000], "big.csv");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big);
+        Assert.Equal("file_too_large", tooLarge.GetProperty("code").GetString());
+        Assert.Contains("5 MB", tooLarge.GetProperty("zh").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await app.DbAsync(db => db.Staff.CountAsync(s => s.Mobile.StartsWith("136"))));
+    }
+
+    [Fact]
     public async Task TheTemplateHasTheHeadersAndItsExampleRowIsNotImported()
     {
         var client = await app.ApiAsync("commander");
