@@ -26,6 +26,8 @@ public sealed class CordonOptions
 
     public SearchOptions Search { get; set; } = new();
 
+    public LinkOptions Links { get; set; } = new();
+
     public ForwardedHeadersSection ForwardedHeaders { get; set; } = new();
 
     /// <summary>The reverse proxies whose X-Forwarded-For/Proto Cordon believes (none: it is reached directly).</summary>
@@ -35,6 +37,14 @@ public sealed class CordonOptions
 
         /// <summary>Networks of proxies, as CIDR (<c>10.0.0.0/8</c>).</summary>
         public List<string> KnownNetworks { get; set; } = [];
+    }
+
+    /// <summary>Requests by personal link (no sign-in) one address may make: a gate's phones share one address, so generous.</summary>
+    public sealed class LinkOptions
+    {
+        public int Burst { get; set; } = 300;
+
+        public int PerMinute { get; set; } = 120;
     }
 
     public sealed class SearchOptions

@@ -28,6 +28,9 @@ public static class PlatformSetup
     /// <summary>Searches and look-ups of people, per user: a search is an oracle if it can be asked fast enough (docs/decisions/009).</summary>
     public const string SearchRateLimit = "search";
 
+    /// <summary>Pages and answers reached by a personal link without signing in (a call-up's), per address.</summary>
+    public const string LinkRateLimit = "link";
+
     public static WebApplicationBuilder AddCordonPlatform(this WebApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(CordonOptions.Section);
@@ -245,6 +248,16 @@ public static class PlatformSetup
                         Window = TimeSpan.FromMinutes(1),
                         QueueLimit = 0,
                     }));
+            o.AddPolicy(LinkRateLimit, context => RateLimitPartition.GetTokenBucketLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.Links.Burst,
+                    TokensPerPeriod = options.Links.PerMinute,
+                    ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
             o.AddPolicy(SearchRateLimit, context => RateLimitPartition.GetTokenBucketLimiter(
                 context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new TokenBucketRateLimiterOptions

@@ -118,7 +118,12 @@ public sealed class CallUp : ITenantOwned, IAudited
 
     public DateTime? ClosedAt { get; set; }
 
+    /// <summary>People the commander struck from the proposal: no ring of this call-up calls them.</summary>
+    public string Excluded { get; set; } = "";
+
     public int Version { get; set; }
+
+    public IReadOnlyList<Guid> ExcludedIds => [.. Excluded.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse)];
 
     public IReadOnlyList<Guid> NeighborhoodIds => [.. Neighborhoods.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse)];
 }
@@ -273,6 +278,7 @@ internal sealed class StaffingMaps :
     {
         b.ToTable("CallUps");
         b.Ignore(c => c.NeighborhoodIds);
+        b.Ignore(c => c.ExcludedIds);
         b.Property(c => c.Title).HasMaxLength(64);
         b.Property(c => c.ReportTo).HasMaxLength(100);
         b.Property(c => c.Message).HasMaxLength(300);

@@ -12,6 +12,9 @@ public static class StaffingFeature
     {
         builder.Services.AddNavItem("nav.staff", "/Staff", Permission.ManageStaff, 25);
         builder.Services.AddNavItem("nav.callups", "/CallUps", Permission.ManageStaff, 26);
+        builder.Services.Configure<StaffingOptions>(builder.Configuration.GetSection(StaffingOptions.Section));
+        builder.Services.AddScoped<CallUpDesk>();
+        builder.Services.AddSingleton<IClockJob, CallUpEscalation>();
         builder.Services.AddScoped<StaffImport>();
         builder.Services.AddScoped<IStartupTask, DemoStaff>();
         return builder;
@@ -20,6 +23,7 @@ public static class StaffingFeature
     public static WebApplication MapStaffing(this WebApplication app)
     {
         app.MapRosterApi();
+        app.MapCallUpsApi();
         return app;
     }
 }

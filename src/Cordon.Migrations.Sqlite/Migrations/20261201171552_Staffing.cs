@@ -67,6 +67,7 @@ namespace Cordon.Migrations.Sqlite.Migrations.CordonDbMigrations
                     CreatedBy = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
                     ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     ClosedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Excluded = table.Column<string>(type: "TEXT", nullable: false),
                     Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
