@@ -1,3 +1,4 @@
+using Cordon.Platform;
 using Cordon.Platform.Auth;
 using Cordon.Platform.Clock;
 using Cordon.Platform.Web;
@@ -15,11 +16,14 @@ public static class StaffingFeature
         builder.Services.AddScoped<CallUpDesk>();
         builder.Services.AddSingleton<IClockJob, CallUpEscalation>();
         builder.Services.AddSingleton<Platform.Sites.ISiteSection>(new CallUpsSection());
+        builder.Services.AddScoped<StaffImport>();
+        builder.Services.AddScoped<IStartupTask, DemoStaff>();
         return builder;
     }
 
     public static WebApplication MapStaffing(this WebApplication app)
     {
+        app.MapRosterApi();
         app.MapCallUpsApi();
         return app;
     }
