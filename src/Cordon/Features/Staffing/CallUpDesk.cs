@@ -47,11 +47,9 @@ public sealed class CallUpDesk(
 
     private StaffingOptions Options => options.Value;
 
-    public static string Code(StaffRoles role) => role.ToString().ToLowerInvariant();
+    private static string Code(StaffRoles role) => StaffRules.Code(role);
 
-    public static StaffRoles? ParseRole(string? code) =>
-        code is { Length: > 0 } && !char.IsAsciiDigit(code[0]) && Enum.TryParse<StaffRoles>(code, ignoreCase: true, out var role)
-            && role != StaffRoles.None && (role & (role - 1)) == 0 ? role : null;
+    private static StaffRoles? ParseRole(string? code) => StaffRules.ParseRole(code) is var role && role != StaffRoles.None ? role : null;
 
     public static string LinkPath(string token) => "/c/" + token;
 
@@ -627,7 +625,7 @@ public sealed class CallUpDesk(
             {
                 need.Exhausted = true;
                 need.NextRingAt = null;
-                var (zh, en) = catalog.Both("callup.notify.short", callUp.Title, catalog.Both("callup.role." + Code(need.Role)).Zh, need.Count - coming);
+                var (zh, en) = catalog.Both("callup.notify.short", callUp.Title, catalog.Both("staff.role." + Code(need.Role)).Zh, need.Count - coming);
                 await notifier.AddAsync(callUp.SubdistrictId, new Message($"callup:{callUp.Id}:short:{Code(need.Role)}", $"{zh} / {en}", catalog.Both("callup.notify.short-body").Zh, Link(callUp.Id)),
                     new Audience(Permission.Command, [.. await UserIdsAsync(callUp.SubdistrictId, [callUp.CreatedBy], cancellationToken)]), cancellationToken);
                 continue;
@@ -707,7 +705,7 @@ public sealed class CallUpDesk(
             foreach (var part in team.Chunk(12))
             {
                 var lines = string.Join('\n', part.Select(x =>
-                    $"- {Names.Mask(x.Member.Name)}（{catalog.Both("callup.role." + Code(x.Invitation.Role)).Zh}）[我来 / 来不了]({callUp.BaseUrl}{LinkPath(x.Invitation.Token)})"));
+                    $"- {Names.Mask(x.Member.Name)}（{catalog.Both("staff.role." + Code(x.Invitation.Role)).Zh}）[我来 / 来不了]({callUp.BaseUrl}{LinkPath(x.Invitation.Token)})"));
                 var body = $"{where}\n{(callUp.Message.Length > 0 ? callUp.Message + "\n" : "")}{lines}";
                 var (zh, en) = catalog.Both("callup.notify.title", callUp.Title);
                 await notifier.AddAsync(
@@ -722,7 +720,7 @@ public sealed class CallUpDesk(
         var smsAt = Now.AddMinutes(Options.SmsAfterMinutes);
         foreach (var (invitation, member) in invited)
         {
-            var role = catalog.Both("callup.role." + Code(invitation.Role)).Zh;
+            var role = catalog.Both("staff.role." + Code(invitation.Role)).Zh;
             if (member.UserName is { } userName && accounts.TryGetValue(userName, out var userId))
             {
                 var (zh, en) = catalog.Both("callup.notify.personal", callUp.Title, role);

@@ -212,7 +212,7 @@ public static class CallUpsApi
         return [.. staff.Select(s => (s, f: Fatigue.Of([.. shifts[s.Id]], rules, now, time.Zone)))
             .OrderByDescending(x => x.f.MustRest).ThenByDescending(x => x.f.State == DutyState.OnDuty).ThenByDescending(x => x.f.Hours24).ThenBy(x => x.s.Name, StringComparer.Ordinal)
             .Select(x => new FatigueItem(
-                x.s.Id, x.s.Name, x.s.Organisation, [.. Enum.GetValues<StaffRoles>().Where(r => r != StaffRoles.None && (x.s.Roles & r) != 0).Select(CallUpDesk.Code)],
+                x.s.Id, x.s.Name, x.s.Organisation, [.. Enum.GetValues<StaffRoles>().Where(r => r != StaffRoles.None && (x.s.Roles & r) != 0).Select(StaffRules.Code)],
                 CallUpDesk.Lower(x.f.State), x.f.Until, x.f.Hours24, x.f.Hours7Days, x.f.DaysInRow, x.f.MustRest))];
     }
 
@@ -270,11 +270,11 @@ public static class CallUpsApi
             var ids = rows.Select(r => r.StaffId).ToList();
             var duty = (await db.Set<DutyShift>().IgnoreQueryFilters().Where(d => ids.Contains(d.StaffId) && d.CallUpId == callUp.Id && d.EndedAt == null)
                 .Select(d => d.StaffId).ToListAsync(cancellationToken)).ToHashSet();
-            team = [.. rows.Select(r => new TeamMember(r.StaffId, Platform.People.Names.Mask(r.Name), CallUpDesk.Code(r.Role), r.ArrivedAt, duty.Contains(r.StaffId)))];
+            team = [.. rows.Select(r => new TeamMember(r.StaffId, Platform.People.Names.Mask(r.Name), StaffRules.Code(r.Role), r.ArrivedAt, duty.Contains(r.StaffId)))];
         }
 
         return new PersonalView(
-            callUp.Title, callUp.ReportTo, callUp.Message, Platform.People.Names.Mask(name), CallUpDesk.Code(me.Role), CallUpDesk.Lower(me.State), me.EtaMinutes,
+            callUp.Title, callUp.ReportTo, callUp.Message, Platform.People.Names.Mask(name), StaffRules.Code(me.Role), CallUpDesk.Lower(me.State), me.EtaMinutes,
             me.ArrivedAt, onDuty.Count > 0, callUp.ExpiresAt, callUp.State == CallUpState.Closed, team);
     }
 }

@@ -101,7 +101,7 @@ public sealed class NewModel(CallUpDesk desk, CordonDb db, ISites sites, Catalog
 
     private CallUpRequest Body() => new(
         RequestId == Guid.Empty ? null : RequestId, LockdownId, LockdownId is null ? NeighborhoodId : null, Title, ReportTo,
-        [.. RoleOrder.Select(CallUpDesk.Code).Where(code => Counts.GetValueOrDefault(code) is > 0).Select(code => new NeedRequest(code, Counts[code]))],
+        [.. RoleOrder.Select(StaffRules.Code).Where(code => Counts.GetValueOrDefault(code) is > 0).Select(code => new NeedRequest(code, Counts[code]))],
         Message, WaitMinutes, [.. Proposed.Except(Keep)],
         [.. Force.Distinct().Select(id => new AddRequest(id, Field($"ForceRoles[{id}]"), Field($"Reasons[{id}]")))]);
 
