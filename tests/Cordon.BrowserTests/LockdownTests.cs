@@ -8,8 +8,6 @@ namespace Cordon.BrowserTests;
 /// <summary>Issue 11 on a phone: the commander orders a lockdown at 3 a.m., watches its clocks, and runs it.</summary>
 public sealed class LockdownTests(BrowserApp browser)
 {
-    private const int Minimum = 44;
-
     [Fact]
     public async Task ACommanderOrdersALockdownOnAPhoneAndRunsItFromItsPage()
     {
@@ -23,7 +21,7 @@ public sealed class LockdownTests(BrowserApp browser)
         await page.GetByLabel("下令人").FillAsync("区指挥部");
         await page.Locator("summary", new() { HasText = "中原小区" }).ClickAsync();
         await page.GetByLabel("中原小区 2号", new() { Exact = true }).CheckAsync();
-        await AssertTouchTargetsAsync(page);
+        await TouchTargets.AssertAsync(page);
         await BrowserApp.ScreenshotAsync(page, "60-lockdown-order-phone");
         await page.GetByRole(AriaRole.Button, new() { Name = "下达封控" }).ClickAsync();
 
@@ -35,7 +33,7 @@ public sealed class LockdownTests(BrowserApp browser)
         await Assertions.Expect(card.Locator(".clock")).ToHaveCountAsync(4);
         await Assertions.Expect(card.Locator(".clock[data-key=arrive] .clock-time")).ToContainTextAsync("剩 ");
         await Assertions.Expect(card).ToContainTextAsync("0/6");
-        await AssertTouchTargetsAsync(page);
+        await TouchTargets.AssertAsync(page);
         await BrowserApp.ScreenshotAsync(page, "61-lockdown-board-phone");
 
         // Someone else ticks an item; the board picks it up on its next refresh without a reload.
@@ -53,27 +51,7 @@ public sealed class LockdownTests(BrowserApp browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "完成：联系物业" }).ClickAsync();
         await Assertions.Expect(page.Locator("#checklist")).ToContainTextAsync("2/6");
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "撤销：联系物业" })).ToBeVisibleAsync();
-        await AssertTouchTargetsAsync(page);
+        await TouchTargets.AssertAsync(page);
         await BrowserApp.ScreenshotAsync(page, "62-lockdown-details-phone");
-    }
-
-    /// <summary>Every visible control is at least 44 px tall (a checkbox counts by its label).</summary>
-    private static async Task AssertTouchTargetsAsync(IPage page)
-    {
-        var found = await page.EvaluateAsync<JsonElement>("""
-            min => {
-              const out = [];
-              for (const e of document.querySelectorAll('button, a.button, input, select, textarea, summary')) {
-                const r = e.getBoundingClientRect();
-                if (e.type === 'hidden' || r.width === 0 || r.height === 0) continue;
-                const target = (e.type === 'checkbox' || e.type === 'radio') ? (e.closest('label') || e) : e;
-                const h = target.getBoundingClientRect().height;
-                if (h + 0.5 < min) out.push(e.tagName + ' "' + (e.innerText || e.value || e.name || '').trim().slice(0, 30) + '" is ' + Math.round(h) + ' px');
-              }
-              return out;
-            }
-            """, Minimum);
-        var small = found.EnumerateArray().Select(e => e.GetString()).ToList();
-        Assert.True(small.Count == 0, page.Url + ": controls under 44 px:\n" + string.Join("\n", small));
     }
 }
