@@ -106,10 +106,18 @@ public static class CallUpsApi
             answers.TryGetValue(c.Id, out var a) ? a.Coming : 0, answers.TryGetValue(c.Id, out var b) ? b.Arrived : 0))];
     }
 
-    public static async Task<Results<Ok<CallUpDesk.CallUpView>, ProblemHttpResult>> Get(Guid id, CallUpDesk desk, CordonDb db, Catalog catalog, CancellationToken cancellationToken) =>
-        await db.Set<CallUp>().AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken) is { } callUp
-            ? TypedResults.Ok(await desk.ViewAsync(callUp, cancellationToken))
-            : catalog.Problem(CallUpErrors.NotFound);
+    /// <summary>The commander's view, names and phones of everyone called: a bulk read, audited.</summary>
+    public static async Task<Results<Ok<CallUpDesk.CallUpView>, ProblemHttpResult>> Get(Guid id, CallUpDesk desk, CordonDb db, Catalog catalog, CancellationToken cancellationToken)
+    {
+        if (await db.Set<CallUp>().AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } callUp)
+        {
+            return catalog.Problem(CallUpErrors.NotFound);
+        }
+
+        var view = await desk.ViewAsync(callUp, cancellationToken);
+        await db.AuditReadAsync("callup", new { callUp = id }, view.Invitations.Count, cancellationToken);
+        return TypedResults.Ok(view);
+    }
 
     public static async Task<Results<Ok<CallUpDesk.CallUpView>, ProblemHttpResult>> Invite(
         Guid id, AddRequest body, CallUpDesk desk, CordonDb db, Catalog catalog, CancellationToken cancellationToken)

@@ -243,8 +243,8 @@ public sealed class FatigueRules : ITenantOwned, IAudited
     public string UpdatedBy { get; set; } = "";
 }
 
-/// <summary>A WeCom group robot per organisation (单位), for call-up messages to that team; else the sub-district's.</summary>
-public sealed class TeamRobot : ITenantOwned, IAudited
+/// <summary>A WeCom group robot per organisation (单位), for call-up messages to that team; else the sub-district's. Audited by hand, masked: the URL is a secret.</summary>
+public sealed class TeamRobot : ITenantOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
 

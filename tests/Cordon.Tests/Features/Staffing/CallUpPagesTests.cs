@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Cordon.Features.Staffing;
 using Cordon.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -100,5 +102,43 @@ public sealed partial class CallUpTests
         // A dead link says so.
         var dead = await phone.GetAsync($"/c/{new string('z', 26)}");
         Assert.Equal(HttpStatusCode.NotFound, dead.Response.StatusCode);
+    }
+}
+
+/// <summary>Each team's links go to its own group when it has a robot (set on its page), the rest to the sub-district's.</summary>
+public sealed partial class CallUpTests
+{
+    [Fact]
+    public async Task ATeamWithItsOwnRobotGetsItsPeoplesLinksThere()
+    {
+        var app = fixture.App;
+        var commander = await app.ApiAsync("commander");
+        var (lockdown, neighborhood, _) = await fixture.LockdownAsync(commander, "国定路 各队群测试");
+        var police = CallUpApp.Person("警甲", StaffRoles.Gatekeeper, neighborhood, 5);
+        police.Organisation = "民警";
+        var committee = CallUpApp.Person("委乙", StaffRoles.Gatekeeper, neighborhood, 6);
+        await fixture.RosterAsync(police, committee);
+        var teamUrl = fixture.Robot.Url + "&team=police";
+
+        var pages = await app.PagesAsync("commander");
+        var bad = await pages.SubmitAsync("/Staff/Robots", new() { ["organisation"] = "民警", ["url"] = "ftp://example.cn/robot" }, "form:has(input[value='民警'])");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        var saved = await pages.SubmitAsync("/Staff/Robots", new() { ["organisation"] = "民警", ["url"] = teamUrl }, "form:has(input[value='民警'])");
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var page = await pages.PageAsync("/Staff/Robots");
+        Assert.DoesNotContain("team=police", page.DocumentElement.OuterHtml, StringComparison.Ordinal);
+
+        var created = await commander.PostAsJsonAsync("/api/v1/callups", new { lockdownId = lockdown, reportTo = "西门", needs = new[] { new { role = "gatekeeper", count = 2 } } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var tokens = (await app.DbAsync(db => db.Set<Invitation>().Where(i => i.CallUpId == id).ToListAsync())).ToDictionary(i => i.StaffId, i => i.Token);
+        var outbox = await app.DbAsync(db => db.Set<Cordon.Platform.Notifications.OutboxMessage>()
+            .Where(m => m.Channel == Cordon.Platform.Notifications.OutboxDispatcher.WeCom && m.DedupeKey.StartsWith($"callup:{id}:")).ToListAsync());
+        var team = Assert.Single(outbox, m => m.Target == teamUrl);
+        Assert.Contains(tokens[police.Id], team.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(tokens[committee.Id], team.Body, StringComparison.Ordinal);
+        Assert.Contains(tokens[committee.Id], Assert.Single(outbox, m => m.Target == fixture.Robot.Url).Body, StringComparison.Ordinal);
+        var audit = await app.DbAsync(db => db.AuditLog.Where(a => a.EntityType == nameof(TeamRobot) && a.EntityId == "民警").ToListAsync());
+        Assert.DoesNotContain(audit, a => a.Changes != null && a.Changes.Contains("team=police", StringComparison.Ordinal));
     }
 }

@@ -66,6 +66,12 @@ public sealed class DetailsModel(CallUpDesk desk, CordonDb db, Catalog catalog) 
         View = await desk.ViewAsync(callUp, cancellationToken);
         Error = error is null ? null : catalog.Message(error);
         QrSvg = Platform.Web.QrSvg.Render(View.SiteUrl);
+        if (!Request.Headers.ContainsKey("HX-Request"))
+        {
+            // Opening the board reads everyone's name and phone; its own refreshes every 15 seconds do not count again.
+            await db.AuditReadAsync("callup", new { callUp = id }, View.Invitations.Count, cancellationToken);
+        }
+
         var invited = View.Invitations.Select(i => i.StaffId).ToHashSet();
         Others = [.. (await db.Set<StaffMember>().AsNoTracking().Where(s => s.Active).OrderBy(s => s.Name).Select(s => new { s.Id, s.Name, s.Organisation }).Take(3000).ToListAsync(cancellationToken))
             .Where(s => !invited.Contains(s.Id)).Select(s => (s.Id, $"{s.Name} · {s.Organisation}"))];
