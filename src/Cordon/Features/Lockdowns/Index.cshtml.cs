@@ -10,9 +10,12 @@ namespace Cordon.Features.Lockdowns;
 
 /// <summary>The commander's board: every lockdown not closed, its clocks, checklist, testing and unlock; it refreshes itself.</summary>
 [Authorize(Policy = "perm:" + nameof(Permission.ViewResidents))]
-public sealed class IndexModel(LockdownDesk desk, CordonDb db, Caller caller, TimeProvider clock) : PageModel
+public sealed class IndexModel(LockdownDesk desk, CordonDb db, Caller caller, TimeProvider clock, IEnumerable<Platform.Sites.ISiteFacts> facts) : PageModel
 {
     public List<BoardItem> Items { get; private set; } = [];
+
+    /// <summary>What other features add to each card (people called up), by lockdown.</summary>
+    public List<Dictionary<Guid, Platform.Sites.SiteFact>> Facts { get; private set; } = [];
 
     /// <summary>Buildings in an in-force lockdown, each once however many lockdowns hold it.</summary>
     public int SealedBuildings { get; private set; }
@@ -34,6 +37,11 @@ public sealed class IndexModel(LockdownDesk desk, CordonDb db, Caller caller, Ti
     {
         Now = clock.GetUtcNow().UtcDateTime;
         Items = await LockdownsApi.BoardAsync(desk, db, null, cancellationToken);
+        var ids = Items.Select(i => i.Id).ToList();
+        foreach (var source in facts)
+        {
+            Facts.Add(await source.FactsAsync(db, ids, cancellationToken));
+        }
 
         // Like the board's own counts, the whole sealed scope of the lockdowns the caller sees.
         var inForce = Items.Where(i => i.Status is "ordered" or "active").Select(i => i.Id).ToList();

@@ -2,6 +2,7 @@ using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
 using Cordon.Platform.Sites;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 
 namespace Cordon.Features.Staffing;
 
@@ -20,4 +21,25 @@ public sealed class LockdownCallUpsViewComponent(CordonDb db, Caller caller) : V
     public async Task<IViewComponentResult> InvokeAsync(Guid lockdownId) =>
         View("/Features/Staffing/_LockdownCallUps.cshtml", new LockdownCallUpsModel(
             lockdownId, caller.Can(Permission.ManageStaff) ? await CallUpsApi.ListAsync(db, lockdownId, HttpContext.RequestAborted) : [], caller.Can(Permission.ManageStaff)));
+}
+
+/// <summary>On each lockdown's board card: its call-ups' people as arrived / coming / needed (two queries for the whole board).</summary>
+internal sealed class CallUpFacts(Caller caller) : ISiteFacts
+{
+    public async Task<Dictionary<Guid, SiteFact>> FactsAsync(CordonDb db, IReadOnlyList<Guid> lockdownIds, CancellationToken cancellationToken)
+    {
+        if (!caller.Can(Permission.ManageStaff) || lockdownIds.Count == 0)
+        {
+            return [];
+        }
+
+        var open = db.Set<CallUp>().Where(c => c.LockdownId != null && lockdownIds.Contains(c.LockdownId.Value) && c.State != CallUpState.Closed);
+        var needs = (await db.Set<CallUpNeed>().Join(open, n => n.CallUpId, c => c.Id, (n, c) => new { c.LockdownId, n.Count })
+            .GroupBy(x => x.LockdownId).Select(g => new { g.Key, Need = g.Sum(x => x.Count) }).ToListAsync(cancellationToken)).ToDictionary(x => x.Key!.Value, x => x.Need);
+        var people = (await db.Set<Invitation>().Join(open, i => i.CallUpId, c => c.Id, (i, c) => new { c.LockdownId, i.State, i.ArrivedAt })
+            .GroupBy(x => x.LockdownId).Select(g => new { g.Key, Coming = g.Count(x => x.State == InvitationState.Coming), Arrived = g.Count(x => x.ArrivedAt != null) })
+            .ToListAsync(cancellationToken)).ToDictionary(x => x.Key!.Value);
+        return needs.ToDictionary(n => n.Key, n => new SiteFact("callup.board-fact",
+            $"{(people.TryGetValue(n.Key, out var p) ? p.Arrived : 0)} / {p?.Coming ?? 0} / {n.Value}"));
+    }
 }

@@ -16,6 +16,7 @@ public static class StaffingFeature
         builder.Services.AddScoped<CallUpDesk>();
         builder.Services.AddSingleton<IClockJob, CallUpEscalation>();
         builder.Services.AddSingleton<Platform.Sites.ISiteSection>(new CallUpsSection());
+        builder.Services.AddScoped<Platform.Sites.ISiteFacts, CallUpFacts>();
         builder.Services.AddScoped<StaffImport>();
         builder.Services.AddScoped<IStartupTask, DemoStaff>();
         return builder;

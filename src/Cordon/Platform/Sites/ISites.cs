@@ -57,3 +57,12 @@ public interface ISiteSection
     /// <summary>The view component to render.</summary>
     string Component { get; }
 }
+
+/// <summary>One figure a feature adds to each lockdown's card on the board: a label key and its value.</summary>
+public sealed record SiteFact(string LabelKey, string Value);
+
+/// <summary>Figures other features add to the lockdown board (people called up, later sweeps), in a fixed number of queries.</summary>
+public interface ISiteFacts
+{
+    Task<Dictionary<Guid, SiteFact>> FactsAsync(CordonDb db, IReadOnlyList<Guid> lockdownIds, CancellationToken cancellationToken);
+}

@@ -95,6 +95,9 @@ public sealed partial class CallUpTests
 
         details = await pages.PageAsync(board);
         Assert.Equal("1 / 1 / 2", details.QuerySelector(".quota-stat[data-role=sweeper] b")!.TextContent);
+        var lockdowns = await pages.PageAsync("/Lockdowns");
+        var card = lockdowns.QuerySelectorAll("article.lockdown").Single(a => a.TextContent.Contains("国定路 页面测试", StringComparison.Ordinal));
+        Assert.Contains("1 / 1 / 3", card.TextContent, StringComparison.Ordinal);
         var fatigue = await pages.PageAsync("/Staff/Fatigue");
         Assert.Contains("页甲", fatigue.QuerySelector("table.fatigue")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("在岗", fatigue.QuerySelector("table.fatigue")!.TextContent, StringComparison.Ordinal);
