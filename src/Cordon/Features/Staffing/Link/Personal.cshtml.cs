@@ -15,7 +15,7 @@ namespace Cordon.Features.Staffing.Link;
 /// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(Platform.PlatformSetup.LinkRateLimit)]
-public sealed class PersonalModel(CallUpDesk desk, CordonDb db, Catalog catalog) : PageModel
+public sealed class PersonalModel(CallUpDesk desk, CordonDb db, Catalog catalog, TimeProvider clock) : PageModel
 {
     public const string Cookie = "cordon.callup";
 
@@ -94,7 +94,8 @@ public sealed class PersonalModel(CallUpDesk desk, CordonDb db, Catalog catalog)
             Secure = Request.IsHttps,
             SameSite = SameSiteMode.Lax,
             Path = "/c",
-            Expires = callUp!.ExpiresAt,
+            // Relative, not the server's date: a phone whose clock is wrong keeps it just as long.
+            MaxAge = callUp!.ExpiresAt - clock.GetUtcNow().UtcDateTime,
             IsEssential = true,
         });
         return Page();
