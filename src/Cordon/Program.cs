@@ -7,6 +7,7 @@ using Cordon.Features.Notifications;
 using Cordon.Features.Offline;
 using Cordon.Features.Setup;
 using Cordon.Features.Staffing;
+using Cordon.Features.Sweeps;
 using Cordon.Features.Testing;
 using Cordon.Platform;
 using Cordon.Platform.Web;
@@ -21,6 +22,7 @@ return await Hosting.RunAsync(args, builder =>
     builder.AddTesting();
     builder.AddLockdowns();
     builder.AddStaffing();
+    builder.AddSweeps();
     builder.AddNotifications();
     builder.AddOffline();
     builder.AddAdmin();
@@ -32,6 +34,7 @@ return await Hosting.RunAsync(args, builder =>
     app.MapTesting();
     app.MapLockdowns();
     app.MapStaffing();
+    app.MapSweeps();
 });
 
 /// <summary>The entry point, visible to the integration tests' factory.</summary>

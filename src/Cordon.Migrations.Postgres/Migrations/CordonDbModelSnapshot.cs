@@ -775,6 +775,142 @@ namespace Cordon.Migrations.Postgres.Migrations
                     b.ToTable("TeamRobots", (string)null);
                 });
 
+            modelBuilder.Entity("Cordon.Features.Sweeps.Sweep", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<Guid?>("LockdownId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<double>("Spread")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid>("SubdistrictId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Teams")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubdistrictId", "LockdownId", "Round");
+
+                    b.ToTable("Sweeps", (string)null);
+                });
+
+            modelBuilder.Entity("Cordon.Features.Sweeps.SweepEntrance", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("BuildingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CompoundId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("Effort")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Entrance")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Flats")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("NeighborhoodId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("People")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("SubdistrictId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SweepId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Team")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SweepId", "BuildingId", "Entrance")
+                        .IsUnique();
+
+                    b.HasIndex("SweepId", "Team", "Order");
+
+                    b.ToTable("SweepEntrances", (string)null);
+                });
+
+            modelBuilder.Entity("Cordon.Features.Sweeps.SweepTeam", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("Effort")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Flats")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Members")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int>("No")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("People")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("SubdistrictId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SweepId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SweepId", "No")
+                        .IsUnique();
+
+                    b.ToTable("SweepTeams", (string)null);
+                });
+
             modelBuilder.Entity("Cordon.Features.Testing.DoorKnock", b =>
                 {
                     b.Property<Guid>("Id")

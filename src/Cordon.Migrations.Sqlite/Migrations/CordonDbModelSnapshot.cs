@@ -770,6 +770,142 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.ToTable("TeamRobots", (string)null);
                 });
 
+            modelBuilder.Entity("Cordon.Features.Sweeps.Sweep", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("LockdownId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Spread")
+                        .HasColumnType("REAL");
+
+                    b.Property<Guid>("SubdistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Teams")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubdistrictId", "LockdownId", "Round");
+
+                    b.ToTable("Sweeps", (string)null);
+                });
+
+            modelBuilder.Entity("Cordon.Features.Sweeps.SweepEntrance", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BuildingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CompoundId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Effort")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Entrance")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Flats")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("NeighborhoodId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("People")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SubdistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SweepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Team")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SweepId", "BuildingId", "Entrance")
+                        .IsUnique();
+
+                    b.HasIndex("SweepId", "Team", "Order");
+
+                    b.ToTable("SweepEntrances", (string)null);
+                });
+
+            modelBuilder.Entity("Cordon.Features.Sweeps.SweepTeam", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Effort")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Flats")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Members")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("No")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("People")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SubdistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SweepId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SweepId", "No")
+                        .IsUnique();
+
+                    b.ToTable("SweepTeams", (string)null);
+                });
+
             modelBuilder.Entity("Cordon.Features.Testing.DoorKnock", b =>
                 {
                     b.Property<Guid>("Id")

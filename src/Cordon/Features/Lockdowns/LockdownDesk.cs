@@ -246,12 +246,13 @@ public sealed class LockdownDesk(
     }
 
     /// <summary>
-    /// Someone arrived on site (a called-up leader scanning the site QR): <c>arrive</c> closed in the caller's unit of
-    /// work, not saved. False when it was closed already or the lockdown no longer runs.
+    /// Evidence from another feature (a called-up leader scanned the site QR; the sweep packets were made): the
+    /// milestone closed in the caller's unit of work, not saved. False when it was closed already or the lockdown no
+    /// longer runs.
     /// </summary>
-    public async Task<bool> ArrivedAsync(Lockdown lockdown, DateTime at, string by, string note, CancellationToken cancellationToken)
+    public async Task<bool> CompleteByEvidenceAsync(Lockdown lockdown, string key, DateTime at, string by, string note, CancellationToken cancellationToken)
     {
-        var deadline = await db.Set<Deadline>().SingleOrDefaultAsync(d => d.SubjectType == SubjectType && d.SubjectId == lockdown.Id && d.Key == "arrive", cancellationToken);
+        var deadline = await db.Set<Deadline>().SingleOrDefaultAsync(d => d.SubjectType == SubjectType && d.SubjectId == lockdown.Id && d.Key == key, cancellationToken);
         if (deadline is null || deadline.State == DeadlineState.Done || !lockdown.InForce)
         {
             return false;

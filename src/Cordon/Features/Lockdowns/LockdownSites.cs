@@ -17,7 +17,9 @@ internal sealed class LockdownSites(LockdownDesk desk) : ISites
 
         var neighborhoods = await db.Set<LockdownBuilding>().IgnoreQueryFilters()
             .Where(b => b.SubdistrictId == lockdown.SubdistrictId && b.LockdownId == lockdownId).Select(b => b.NeighborhoodId).Distinct().ToListAsync(cancellationToken);
-        return new Site(lockdown.Id, lockdown.SubdistrictId, lockdown.Name, lockdown.SiteCode, lockdown.InForce, lockdown.ReceivedAt, neighborhoods);
+        var buildings = await db.Set<LockdownBuilding>().IgnoreQueryFilters()
+            .Where(b => b.SubdistrictId == lockdown.SubdistrictId && b.LockdownId == lockdownId).Select(b => b.BuildingId).ToListAsync(cancellationToken);
+        return new Site(lockdown.Id, lockdown.SubdistrictId, lockdown.Name, lockdown.SiteCode, lockdown.InForce, lockdown.ReceivedAt, neighborhoods) { BuildingIds = buildings };
     }
 
     public async Task<IReadOnlyList<Site>> InForceAsync(CordonDb db, CancellationToken cancellationToken)
@@ -30,9 +32,9 @@ internal sealed class LockdownSites(LockdownDesk desk) : ISites
         return [.. lockdowns.Select(l => new Site(l.Id, l.SubdistrictId, l.Name, l.SiteCode, l.InForce, l.ReceivedAt, [.. neighborhoods[l.Id]]))];
     }
 
-    public async Task<bool> ArrivedAsync(CordonDb db, Guid lockdownId, DateTime at, string by, string note, CancellationToken cancellationToken)
+    public async Task<bool> CompleteAsync(CordonDb db, Guid lockdownId, string milestone, DateTime at, string by, string note, CancellationToken cancellationToken)
     {
         var lockdown = await db.Set<Lockdown>().IgnoreQueryFilters().SingleOrDefaultAsync(l => l.Id == lockdownId, cancellationToken);
-        return lockdown is not null && await desk.ArrivedAsync(lockdown, at, by, note, cancellationToken);
+        return lockdown is not null && await desk.CompleteByEvidenceAsync(lockdown, milestone, at, by, note, cancellationToken);
     }
 }

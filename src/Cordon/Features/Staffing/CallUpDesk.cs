@@ -338,7 +338,7 @@ public sealed class CallUpDesk(
         });
         if (tracked.Role == StaffRoles.Leader && callUp.LockdownId is { } lockdownId)
         {
-            await sites.ArrivedAsync(db, lockdownId, now, caller.UserName, catalog.Both("callup.arrive-note").Zh, cancellationToken);
+            await sites.CompleteAsync(db, lockdownId, "arrive", now, caller.UserName, catalog.Both("callup.arrive-note").Zh, cancellationToken);
         }
 
         var needs = await db.Set<CallUpNeed>().Where(n => n.CallUpId == callUp.Id).OrderBy(n => n.Order).ToListAsync(cancellationToken);

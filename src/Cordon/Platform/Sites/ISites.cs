@@ -3,7 +3,11 @@ using Cordon.Platform.Data;
 namespace Cordon.Platform.Sites;
 
 /// <summary>A place staff report to: a lockdown, with the code of its site QR and the neighborhoods it seals.</summary>
-public sealed record Site(Guid Id, Guid SubdistrictId, string Name, string SiteCode, bool InForce, DateTime ReceivedAt, IReadOnlyList<Guid> NeighborhoodIds);
+public sealed record Site(Guid Id, Guid SubdistrictId, string Name, string SiteCode, bool InForce, DateTime ReceivedAt, IReadOnlyList<Guid> NeighborhoodIds)
+{
+    /// <summary>The sealed buildings (filled by <see cref="ISites.FindAsync"/>, empty in lists).</summary>
+    public IReadOnlyList<Guid> BuildingIds { get; init; } = [];
+}
 
 /// <summary>
 /// Lockdowns as the call-up feature needs them (docs/decisions/008: features meet in the Platform): where people
@@ -18,11 +22,11 @@ public interface ISites
     Task<IReadOnlyList<Site>> InForceAsync(CordonDb db, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Someone arrived on site at <paramref name="at"/> (a leader, by scanning the site QR): the lockdown's
-    /// <c>arrive</c> milestone is closed and the lockdown becomes active, in the caller's unit of work. False when
-    /// it was already closed or the lockdown is no longer in force.
+    /// Evidence that closes a milestone of the lockdown in the caller's unit of work (a leader scanned the site QR:
+    /// <c>arrive</c>, and the lockdown becomes active; the sweep packets were made: <c>sweep_ready</c>). False when it
+    /// was already closed or the lockdown is no longer in force.
     /// </summary>
-    Task<bool> ArrivedAsync(CordonDb db, Guid lockdownId, DateTime at, string by, string note, CancellationToken cancellationToken);
+    Task<bool> CompleteAsync(CordonDb db, Guid lockdownId, string milestone, DateTime at, string by, string note, CancellationToken cancellationToken);
 }
 
 /// <summary>A short code for a site QR: 8 letters and digits without look-alikes (0/O, 1/I/L).</summary>

@@ -1,0 +1,21 @@
+using Cordon.Platform.Auth;
+using Cordon.Platform.Web;
+
+namespace Cordon.Features.Sweeps;
+
+/// <summary>扫楼排摸: sweep rounds split into stair-balanced team packets (issue 13; visits and findings come next).</summary>
+public static class SweepsFeature
+{
+    public static WebApplicationBuilder AddSweeps(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddNavItem("nav.sweeps", "/Sweeps", Permission.RunLockdowns, 27);
+        builder.Services.AddScoped<SweepDesk>();
+        return builder;
+    }
+
+    public static WebApplication MapSweeps(this WebApplication app)
+    {
+        app.MapSweepsApi();
+        return app;
+    }
+}
