@@ -94,3 +94,27 @@ public sealed class SweepApiTests(DemoApp app)
         Assert.Equal(HttpStatusCode.Forbidden, (await volunteer.PostAsJsonAsync("/api/v1/sweeps", new { compoundIds = new[] { other }, teams = 2 })).StatusCode);
     }
 }
+
+/// <summary>The same from the pages a team leader uses.</summary>
+public sealed class SweepPagesTests(DemoApp app)
+{
+    [Fact]
+    public async Task ALeaderPlansASweepFromThePageAndPrintsAPacket()
+    {
+        var compound = await app.DbAsync(db => db.Compounds.Where(c => c.Name == "中原小区").Select(c => c.Id).SingleAsync());
+        var pages = await app.PagesAsync("commander");
+        var created = await pages.SubmitAsync("/Sweeps", new() { ["CompoundIds"] = compound.ToString(), ["Teams"] = "2", ["Label"] = "中午", ["LockdownId"] = "" }, "form.sweep-form");
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var url = created.Headers.Location!.ToString();
+        var details = await pages.PageAsync(url);
+        Assert.Equal(2, details.QuerySelectorAll("section.sweep-team").Length);
+        var packetLink = details.QuerySelector("section.sweep-team[data-team='1'] a[href^='/Sweeps/Packet']")!.GetAttribute("href")!;
+        var packet = await pages.PageAsync(packetLink);
+        Assert.Contains("从顶楼往下", packet.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+        var floors = packet.QuerySelectorAll("section.packet-entrance")[0].QuerySelectorAll("tbody tr").Select(r => r.QuerySelector("td")!.TextContent).ToList();
+        Assert.StartsWith("6", floors[0].Trim(), StringComparison.Ordinal);
+
+        var empty = await pages.SubmitAsync("/Sweeps", new() { ["Teams"] = "2", ["LockdownId"] = "" }, "form.sweep-form");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, empty.StatusCode);
+    }
+}
