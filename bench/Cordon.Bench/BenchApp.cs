@@ -33,10 +33,13 @@ public sealed class BenchApp : WebApplicationFactory<Program>
 
     public Guid SubdistrictId { get; private set; }
 
+    /// <summary>Seeded with the demo sub-district (the seed's compound 政立路580弄) instead of a bench commander.</summary>
+    public bool Demo { get; private init; }
+
     /// <summary>Leave the database in place on dispose (a later process serves it).</summary>
     public bool KeepData { get; set; }
 
-    public static async Task<BenchApp> StartAsync(string provider, string? postgresAdmin, bool useKestrel = false, bool seed = true)
+    public static async Task<BenchApp> StartAsync(string provider, string? postgresAdmin, bool useKestrel = false, bool seed = true, bool demo = false)
     {
         var directory = Path.Combine(Path.GetTempPath(), "cordon-bench", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -51,14 +54,14 @@ public sealed class BenchApp : WebApplicationFactory<Program>
             connectionString = new NpgsqlConnectionStringBuilder(postgresAdmin) { Database = database, Pooling = true, MaxPoolSize = 200 }.ConnectionString;
         }
 
-        var app = new BenchApp(provider, directory, connectionString, database);
+        var app = new BenchApp(provider, directory, connectionString, database) { Demo = demo };
         if (useKestrel)
         {
             app.UseKestrel(0);
         }
 
         app.StartServer();
-        if (seed)
+        if (seed && !demo)
         {
             await app.SeedAsync();
         }
@@ -82,6 +85,10 @@ public sealed class BenchApp : WebApplicationFactory<Program>
         builder.UseSetting("Cordon:Database:Provider", Provider);
         builder.UseSetting("Cordon:SignIn:PermitPerMinute", "1000000");
         builder.UseSetting("Cordon:SignIn:PerUserNamePerMinute", "1000000");
+        if (Demo)
+        {
+            builder.UseSetting("Cordon:Demo", "true");
+        }
         // Figures only: the setup code, key-storage notes and EF's probe of a fresh migrations table are noise here.
         // Real failures still show (errors), and every benchmark counts failed requests itself.
         foreach (var category in new[] { "Default", "Microsoft.AspNetCore", "Microsoft.EntityFrameworkCore", "Microsoft.AspNetCore.DataProtection" })
@@ -96,11 +103,11 @@ public sealed class BenchApp : WebApplicationFactory<Program>
         }
     }
 
-    public async Task<HttpClient> ClientAsync(string user = "bench")
+    public async Task<HttpClient> ClientAsync(string user = "bench", string password = Password)
     {
         var client = CreateClient();
         client.Timeout = TimeSpan.FromMinutes(30);
-        var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { userName = user, password = Password });
+        var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { userName = user, password });
         response.EnsureSuccessStatusCode();
         var token = await response.Content.ReadFromJsonAsync<Token>();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token!.AccessToken);

@@ -60,6 +60,13 @@ public static class BenchRunner
                 }
 
                 return 0;
+            case "sweeps":
+                foreach (var provider in providers)
+                {
+                    await SweepBench.RunAsync(provider, provider == "Postgres" ? postgres : null, int.TryParse(Option(args, "--iterations"), out var times) ? times : 10);
+                }
+
+                return 0;
             case "faults":
                 var passed = true;
                 foreach (var provider in providers)
