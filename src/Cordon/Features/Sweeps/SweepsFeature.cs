@@ -10,6 +10,7 @@ public static class SweepsFeature
     {
         builder.Services.AddNavItem("nav.sweeps", "/Sweeps", Permission.RunLockdowns, 27);
         builder.Services.AddScoped<SweepDesk>();
+        builder.Services.AddSingleton<Platform.Sites.ISiteSection>(new SweepsSection());
         return builder;
     }
 

@@ -63,6 +63,10 @@ public sealed class SweepApiTests(DemoApp app)
         var view = await commander.GetFromJsonAsync<JsonElement>($"/api/v1/lockdowns/{lockdown}");
         Assert.Equal("done", view.GetProperty("milestones").EnumerateArray().Single(m => m.GetProperty("key").GetString() == "sweep_ready").GetProperty("state").GetString());
 
+        var lockdownPage = await (await app.PagesAsync("staff")).PageAsync($"/Lockdowns/Details?id={lockdown}");
+        Assert.NotNull(lockdownPage.QuerySelector($"#sweeps ~ p a[href='/Sweeps/Details?id={id}'], a[href='/Sweeps/Details?id={id}']"));
+        Assert.NotNull(lockdownPage.QuerySelector($"a[href='/Sweeps?lockdownId={lockdown}']"));
+
         var first = sweep.GetProperty("teams")[0].GetProperty("entrances")[0];
         var moved = await staff.PutAsJsonAsync($"/api/v1/sweeps/{id}/teams", new { moves = new[] { new { buildingId = first.GetProperty("buildingId").GetGuid(), entrance = first.GetProperty("entrance").GetInt32(), team = 3 } } });
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
