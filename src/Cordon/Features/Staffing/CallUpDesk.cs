@@ -278,7 +278,8 @@ public sealed class CallUpDesk(
         var invitations = await db.Set<Invitation>().Where(i => i.CallUpId == callUp.Id).ToListAsync(cancellationToken);
         var mine = invitations.Single(i => i.Id == invitation.Id);
         var need = needs.Single(n => n.Role == mine.Role);
-        if (coming == true && mine.State != InvitationState.Coming
+        // Someone the commander called by hand (ring 0) is wanted whatever the count.
+        if (coming == true && mine.State != InvitationState.Coming && mine.Ring != 0
             && invitations.Count(i => i.Role == mine.Role && i.State == InvitationState.Coming) >= need.Count)
         {
             return CallUpErrors.QuotaMet;
@@ -603,7 +604,7 @@ public sealed class CallUpDesk(
             var waiting = invitations.Count(i => i.Role == need.Role && i.State == InvitationState.Waiting);
             if (coming >= need.Count)
             {
-                foreach (var extra in invitations.Where(i => i.Role == need.Role && i.State == InvitationState.Waiting))
+                foreach (var extra in invitations.Where(i => i.Role == need.Role && i.State == InvitationState.Waiting && i.Ring != 0))
                 {
                     await StandDownAsync(extra, cancellationToken);
                 }

@@ -242,7 +242,7 @@ public sealed partial class CallUpTests(CallUpApp fixture) : IClassFixture<CallU
             await db.SaveChangesAsync();
         });
 
-        var response = await commander.PostAsJsonAsync("/api/v1/callups", new { lockdownId = lockdown, reportTo = "东门", needs = new[] { new { role = "sampler", count = 2 } } });
+        var response = await commander.PostAsJsonAsync("/api/v1/callups", new { lockdownId = lockdown, reportTo = "东门", needs = new[] { new { role = "sampler", count = 1 } } });
         var callUp = await response.Content.ReadFromJsonAsync<JsonElement>();
         var id = callUp.GetProperty("id").GetGuid();
         Assert.Equal([fresh.Id], Invitations(callUp).Select(i => i.StaffId));
@@ -265,6 +265,13 @@ public sealed partial class CallUpTests(CallUpApp fixture) : IClassFixture<CallU
         Assert.Equal("唯一会操作采样设备的人", entry.Reason);
         Assert.Equal("commander", entry.UserName);
         Assert.Contains("over_limit", entry.Changes);
+
+        // The quota is covered by the fresh sampler; the one called by hand is still wanted and may come.
+        var anon = app.CreateClient();
+        var tokens = Invitations(await commander.GetFromJsonAsync<JsonElement>($"/api/v1/callups/{id}")).ToDictionary(i => i.StaffId, i => i.Token);
+        Assert.Equal(HttpStatusCode.OK, (await anon.PostAsJsonAsync($"/api/v1/callups/respond/{tokens[fresh.Id]}", new { answer = "coming", etaMinutes = 10 })).StatusCode);
+        Assert.Equal("waiting", Invitations(await commander.GetFromJsonAsync<JsonElement>($"/api/v1/callups/{id}")).Single(i => i.StaffId == tired.Id).State);
+        Assert.Equal(HttpStatusCode.OK, (await anon.PostAsJsonAsync($"/api/v1/callups/respond/{tokens[tired.Id]}", new { answer = "coming", etaMinutes = 10 })).StatusCode);
     }
 
     [Fact]
