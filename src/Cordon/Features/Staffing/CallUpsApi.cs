@@ -76,10 +76,17 @@ public static class CallUpsApi
         return created ? TypedResults.Created($"/api/v1/callups/{callUp!.Id}", view) : TypedResults.Ok(view);
     }
 
-    public static async Task<Results<Ok<Proposal>, ProblemHttpResult>> Preview(CallUpRequest body, CallUpDesk desk, Catalog catalog, CancellationToken cancellationToken)
+    /// <summary>Who would be called, by name: a bulk read of the roster, audited.</summary>
+    public static async Task<Results<Ok<Proposal>, ProblemHttpResult>> Preview(CallUpRequest body, CallUpDesk desk, CordonDb db, Catalog catalog, CancellationToken cancellationToken)
     {
         var (proposal, error) = await desk.ProposeAsync(body, cancellationToken);
-        return error is not null ? catalog.Problem(error) : TypedResults.Ok(proposal!);
+        if (error is not null)
+        {
+            return catalog.Problem(error);
+        }
+
+        await db.AuditReadAsync("callup-proposal", new { body.LockdownId }, proposal!.Needs.Sum(n => n.Now.Count + n.NotProposed.Count), cancellationToken);
+        return TypedResults.Ok(proposal);
     }
 
     public static async Task<Ok<List<CallUpItem>>> List(Guid? lockdownId, CordonDb db, CancellationToken cancellationToken) =>

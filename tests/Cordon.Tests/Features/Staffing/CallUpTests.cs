@@ -127,6 +127,7 @@ public sealed partial class CallUpTests(CallUpApp fixture) : IClassFixture<CallU
         var notProposed = proposal.GetProperty("needs")[1].GetProperty("notProposed").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("why").GetString());
         Assert.Equal("resting", notProposed["近休息"]);
         Assert.Equal("night", notProposed["近不叫夜"]);
+        Assert.True(await app.DbAsync(db => db.AuditLog.AnyAsync(a => a.EntityId == "callup-proposal" && a.UserName == "commander")));
 
         var response = await commander.PostAsJsonAsync("/api/v1/callups", new { lockdownId = lockdown, reportTo = "国定路小区东门", needs = LeaderAndSweepers, message = "穿好防护服" });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

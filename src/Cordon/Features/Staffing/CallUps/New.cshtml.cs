@@ -81,6 +81,11 @@ public sealed class NewModel(CallUpDesk desk, CordonDb db, ISites sites, Catalog
 
         Proposal = proposal;
         Keep = [.. proposal?.Needs.SelectMany(n => n.Now).Select(c => c.StaffId) ?? []];
+        if (proposal is not null)
+        {
+            await db.AuditReadAsync("callup-proposal", new { LockdownId }, proposal.Needs.Sum(n => n.Now.Count + n.NotProposed.Count), cancellationToken);
+        }
+
         await LoadAsync(cancellationToken);
         return Page();
     }
