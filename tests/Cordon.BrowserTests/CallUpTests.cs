@@ -69,21 +69,27 @@ public sealed class CallUpTests(BrowserApp browser)
 /// <summary>Every visible control is at least 44 px tall on a phone (a checkbox counts by its label).</summary>
 internal static class TouchTargets
 {
+    // Visible controls: buttons, links styled as buttons, text inputs, selects, textareas, summaries; a checkbox or
+    // radio counts by its label, which is what a thumb presses.
+    public const string MeasureScript = """
+        min => {
+          const out = [];
+          const visible = e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e); return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
+          const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.name ? '[name=' + e.name + ']' : '') + ' "' + (e.innerText || e.value || e.placeholder || '').trim().slice(0, 30) + '"';
+          for (const e of document.querySelectorAll('button, a.button, input, select, textarea, summary')) {
+            if (e.type === 'hidden' || !visible(e) || e.closest('.print-only')) continue;
+            let target = e;
+            if (e.type === 'checkbox' || e.type === 'radio') target = e.closest('label') || e;
+            const h = target.getBoundingClientRect().height;
+            if (h + 0.5 < min) out.push(name(e) + ' is ' + Math.round(h) + ' px');
+          }
+          return out;
+        }
+        """;
+
     public static async Task AssertAsync(IPage page)
     {
-        var found = await page.EvaluateAsync<JsonElement>("""
-            min => {
-              const out = [];
-              for (const e of document.querySelectorAll('button, a.button, input, select, textarea, summary')) {
-                const r = e.getBoundingClientRect();
-                if (e.type === 'hidden' || r.width === 0 || r.height === 0) continue;
-                const target = (e.type === 'checkbox' || e.type === 'radio') ? (e.closest('label') || e) : e;
-                const h = target.getBoundingClientRect().height;
-                if (h + 0.5 < min) out.push(e.tagName + ' "' + (e.innerText || e.value || e.name || '').trim().slice(0, 30) + '" is ' + Math.round(h) + ' px');
-              }
-              return out;
-            }
-            """, 44);
+        var found = await page.EvaluateAsync<JsonElement>(MeasureScript, 44);
         var small = found.EnumerateArray().Select(e => e.GetString()).ToList();
         Assert.True(small.Count == 0, page.Url + ": controls under 44 px:\n" + string.Join("\n", small));
     }

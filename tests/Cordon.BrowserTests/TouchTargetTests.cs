@@ -29,7 +29,7 @@ public sealed class TouchTargetTests(BrowserApp browser, ITestOutputHelper outpu
                 Assert.True(response is { Ok: true }, $"{user} {url}: {response?.Status}");
                 // Open every disclosure so what it hides is measured too.
                 await page.EvaluateAsync("() => document.querySelectorAll('details').forEach(d => d.open = true)");
-                var found = await page.EvaluateAsync<JsonElement>(MeasureScript, Minimum);
+                var found = await page.EvaluateAsync<JsonElement>(TouchTargets.MeasureScript, Minimum);
                 foreach (var item in found.EnumerateArray())
                 {
                     small.Add($"{user ?? "anonymous"} {url}: {item.GetString()}");
@@ -42,24 +42,6 @@ public sealed class TouchTargetTests(BrowserApp browser, ITestOutputHelper outpu
         output.WriteLine($"Measured {pages.Sum(p => p.Urls.Count)} pages.");
         Assert.True(small.Count == 0, "Controls under 44 px:\n" + string.Join("\n", small));
     }
-
-    // Visible controls: buttons, links styled as buttons, text inputs, selects, textareas, summaries; a checkbox or
-    // radio counts by its label, which is what a thumb presses.
-    private const string MeasureScript = """
-        min => {
-          const out = [];
-          const visible = e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e); return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
-          const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.name ? '[name=' + e.name + ']' : '') + ' "' + (e.innerText || e.value || e.placeholder || '').trim().slice(0, 30) + '"';
-          for (const e of document.querySelectorAll('button, a.button, input, select, textarea, summary')) {
-            if (e.type === 'hidden' || !visible(e) || e.closest('.print-only')) continue;
-            let target = e;
-            if (e.type === 'checkbox' || e.type === 'radio') target = e.closest('label') || e;
-            const h = target.getBoundingClientRect().height;
-            if (h + 0.5 < min) out.push(name(e) + ' is ' + Math.round(h) + ' px');
-          }
-          return out;
-        }
-        """;
 
     private async Task<List<(string? User, List<string> Urls)>> PagesAsync()
     {

@@ -348,6 +348,22 @@ public sealed class CallUpDesk(
         return await SaveAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Sign-off by personal link: the holder signs themselves off, or a leader who has arrived signs off a member of
+    /// the same call-up who has arrived too.
+    /// </summary>
+    public async Task<Error?> SignOffByLinkAsync(Invitation invitation, CallUp callUp, Guid? staffId, CancellationToken cancellationToken)
+    {
+        var who = staffId ?? invitation.StaffId;
+        if (who != invitation.StaffId && (invitation.Role != StaffRoles.Leader || invitation.ArrivedAt is null
+            || !await db.Set<Invitation>().AnyAsync(i => i.CallUpId == callUp.Id && i.StaffId == who && i.ArrivedAt != null, cancellationToken)))
+        {
+            return CallUpErrors.NotYourTeam;
+        }
+
+        return (await SignOffAsync(who, cancellationToken)).Error;
+    }
+
     /// <summary>Ends a person's time on duty (by themselves, their leader or a commander).</summary>
     public async Task<(DutyShift? Shift, Error? Error)> SignOffAsync(Guid staffId, CancellationToken cancellationToken)
     {

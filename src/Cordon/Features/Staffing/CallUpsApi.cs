@@ -179,14 +179,7 @@ public static class CallUpsApi
             return catalog.Problem(error!);
         }
 
-        var staffId = body?.StaffId ?? invitation.StaffId;
-        if (staffId != invitation.StaffId && (invitation.Role != StaffRoles.Leader || invitation.ArrivedAt is null
-            || !await db.Set<Invitation>().AnyAsync(i => i.CallUpId == callUp!.Id && i.StaffId == staffId && i.ArrivedAt != null, cancellationToken)))
-        {
-            return catalog.Problem(CallUpErrors.NotYourTeam);
-        }
-
-        var (_, signOffError) = await desk.SignOffAsync(staffId, cancellationToken);
+        var signOffError = await desk.SignOffByLinkAsync(invitation, callUp!, body?.StaffId, cancellationToken);
         return signOffError is not null ? catalog.Problem(signOffError) : TypedResults.Ok(await PersonalAsync(db, invitation, callUp!, cancellationToken));
     }
 

@@ -41,19 +41,7 @@ public sealed class PersonalModel(CallUpDesk desk, CordonDb db, Catalog catalog,
         ActAsync(token, true, (i, c) => desk.ArriveAsync(i, c, siteCode, cancellationToken), "callup.me.arrived", cancellationToken);
 
     public Task<IActionResult> OnPostSignOffAsync(string token, Guid? staffId, CancellationToken cancellationToken) =>
-        ActAsync(token, true, async (i, c) =>
-        {
-            if (staffId is { } other && other != i.StaffId)
-            {
-                var team = View?.Team ?? (await CallUpsApi.PersonalAsync(db, i, c, cancellationToken)).Team;
-                if (i.Role != StaffRoles.Leader || team.All(t => t.StaffId != other))
-                {
-                    return CallUpErrors.NotYourTeam;
-                }
-            }
-
-            return (await desk.SignOffAsync(staffId ?? i.StaffId, cancellationToken)).Error;
-        }, "callup.me.signed-off", cancellationToken);
+        ActAsync(token, true, (i, c) => desk.SignOffByLinkAsync(i, c, staffId, cancellationToken), "callup.me.signed-off", cancellationToken);
 
     private async Task<IActionResult> ActAsync(string token, bool forArrival, Func<Invitation, CallUp, Task<Error?>> act, string done, CancellationToken cancellationToken)
     {
