@@ -911,6 +911,102 @@ namespace Cordon.Migrations.Postgres.Migrations
                     b.ToTable("SweepTeams", (string)null);
                 });
 
+            modelBuilder.Entity("Cordon.Features.Sweeps.SweepVisit", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("BuildingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CompoundId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DeviceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("DeviceSequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("FlatId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Needs")
+                        .HasColumnType("integer")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.Property<Guid>("NeighborhoodId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("NewPeople")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.Property<int?>("Occupants")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
+                    b.Property<string>("Presence")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("SubdistrictId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SweepId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Team")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("VisitedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("VisitorCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Visitors")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubdistrictId", "FlatId");
+
+                    b.HasIndex("SweepId", "FlatId", "VisitedAt");
+
+                    b.ToTable("SweepVisits", (string)null);
+                });
+
             modelBuilder.Entity("Cordon.Features.Testing.DoorKnock", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2099,6 +2195,133 @@ namespace Cordon.Migrations.Postgres.Migrations
                     b.HasIndex("SubdistrictId", "FlatId");
 
                     b.ToTable("Households");
+                });
+
+            modelBuilder.Entity("Cordon.Platform.People.LedgerProposal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("BuildingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CompoundId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("DocumentNumber")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasAnnotation("Cordon:Sensitive", "IdNumber");
+
+                    b.Property<string>("DocumentType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<Guid>("FlatId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("FoundAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FoundBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.Property<Guid>("NeighborhoodId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasAnnotation("Cordon:Sensitive", "Phone");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Relation")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.Property<Guid?>("ResidentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ResultResidentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly?>("Since")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<Guid>("SourceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SourceLabel")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
+                    b.Property<Guid>("SubdistrictId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Tags")
+                        .HasColumnType("integer")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Where")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Source", "SourceId");
+
+                    b.HasIndex("SubdistrictId", "FlatId", "Status");
+
+                    b.HasIndex("SubdistrictId", "Status", "CompoundId");
+
+                    b.ToTable("LedgerProposals", (string)null);
                 });
 
             modelBuilder.Entity("Cordon.Platform.People.Resident", b =>

@@ -906,6 +906,102 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.ToTable("SweepTeams", (string)null);
                 });
 
+            modelBuilder.Entity("Cordon.Features.Sweeps.SweepVisit", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BuildingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CompoundId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeviceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DeviceSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FlatId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Needs")
+                        .HasColumnType("INTEGER")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.Property<Guid>("NeighborhoodId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("NewPeople")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.Property<int?>("Occupants")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Presence")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SubdistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SweepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Team")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("VisitedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("VisitorCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Visitors")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubdistrictId", "FlatId");
+
+                    b.HasIndex("SweepId", "FlatId", "VisitedAt");
+
+                    b.ToTable("SweepVisits", (string)null);
+                });
+
             modelBuilder.Entity("Cordon.Features.Testing.DoorKnock", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2094,6 +2190,133 @@ namespace Cordon.Migrations.Sqlite.Migrations
                     b.HasIndex("SubdistrictId", "FlatId");
 
                     b.ToTable("Households");
+                });
+
+            modelBuilder.Entity("Cordon.Platform.People.LedgerProposal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BuildingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CompoundId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DocumentNumber")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Cordon:Sensitive", "IdNumber");
+
+                    b.Property<string>("DocumentType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FlatId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("FoundAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FoundBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.Property<Guid>("NeighborhoodId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Cordon:Sensitive", "Phone");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Relation")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.Property<Guid?>("ResidentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ResultResidentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("Since")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SourceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceLabel")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubdistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Tags")
+                        .HasColumnType("INTEGER")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Where")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Cordon:Sensitive", "Personal");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Source", "SourceId");
+
+                    b.HasIndex("SubdistrictId", "FlatId", "Status");
+
+                    b.HasIndex("SubdistrictId", "Status", "CompoundId");
+
+                    b.ToTable("LedgerProposals", (string)null);
                 });
 
             modelBuilder.Entity("Cordon.Platform.People.Resident", b =>

@@ -55,6 +55,7 @@ public static class PlatformSetup
         services.AddScoped<SignInService>();
         services.AddSingleton<LocalTime>();
         services.AddSingleton<People.PeopleChanges>();
+        services.AddScoped<People.Proposals>();
         services.AddScoped<IStartupTask, EnsureRoles>();
 
         AddIdentity(services, options);

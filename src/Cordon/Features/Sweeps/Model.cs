@@ -1,4 +1,6 @@
+using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
+using Cordon.Platform.People;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -85,7 +87,73 @@ public sealed class SweepEntrance : IInJurisdiction
     public int People { get; set; }
 }
 
-internal sealed class SweepMaps : IEntityTypeConfiguration<Sweep>, IEntityTypeConfiguration<SweepTeam>, IEntityTypeConfiguration<SweepEntrance>
+public enum VisitOutcome
+{
+    Answered,
+    NobodyHome,
+    Refused,
+    Vacant,
+}
+
+/// <summary>
+/// One knock at one flat's door in a sweep round, recorded on a phone (often offline) with a client-made id: stored
+/// once; a retry answers the first record. Who was found and how is kept here for the rounds' comparison; what
+/// differs from the ledger becomes <see cref="LedgerProposal"/>s, never a ledger change by itself.
+/// </summary>
+public sealed class SweepVisit : IInJurisdiction, IAudited
+{
+    public Guid Id { get; set; }
+
+    public Guid SubdistrictId { get; set; }
+
+    public Guid NeighborhoodId { get; set; }
+
+    public Guid CompoundId { get; set; }
+
+    public Guid BuildingId { get; set; }
+
+    public Guid FlatId { get; set; }
+
+    public Guid SweepId { get; set; }
+
+    public int Round { get; set; }
+
+    /// <summary>The team whose packet holds the flat when the visit was stored.</summary>
+    public int Team { get; set; }
+
+    public VisitOutcome Outcome { get; set; }
+
+    public int? Occupants { get; set; }
+
+    /// <summary>Each ledger resident as found: JSON <c>[{"residentId","presence","since","where"}]</c> (no names, no numbers).</summary>
+    public string Presence { get; set; } = "[]";
+
+    public int NewPeople { get; set; }
+
+    /// <summary>Visitors of the last 14 days: JSON <c>[{"name","phone","since","relation"}]</c>; personal data.</summary>
+    public string Visitors { get; set; } = "[]";
+
+    public int VisitorCount { get; set; }
+
+    public NeedTag Needs { get; set; }
+
+    public string Note { get; set; } = "";
+
+    public DateTime VisitedAt { get; set; }
+
+    public DateTime RecordedAt { get; set; }
+
+    public string RecordedBy { get; set; } = "";
+
+    public string? DeviceId { get; set; }
+
+    public long? DeviceSequence { get; set; }
+
+    /// <summary>A hash of what was sent: the same id with other content is a 409, not a silent overwrite.</summary>
+    public string Fingerprint { get; set; } = "";
+}
+
+internal sealed class SweepMaps : IEntityTypeConfiguration<Sweep>, IEntityTypeConfiguration<SweepTeam>, IEntityTypeConfiguration<SweepEntrance>, IEntityTypeConfiguration<SweepVisit>
 {
     public void Configure(EntityTypeBuilder<Sweep> b)
     {
@@ -109,5 +177,21 @@ internal sealed class SweepMaps : IEntityTypeConfiguration<Sweep>, IEntityTypeCo
         b.ToTable("SweepEntrances");
         b.HasIndex(e => new { e.SweepId, e.BuildingId, e.Entrance }).IsUnique();
         b.HasIndex(e => new { e.SweepId, e.Team, e.Order });
+    }
+
+    public void Configure(EntityTypeBuilder<SweepVisit> b)
+    {
+        b.ToTable("SweepVisits");
+        b.Property(v => v.Id).ValueGeneratedNever();
+        b.Property(v => v.Outcome).HasConversion<string>().HasMaxLength(12);
+        b.Property(v => v.Presence).HasMaxLength(8000);
+        b.Property(v => v.Visitors).HasMaxLength(4000).IsSensitive(SensitiveKind.Personal);
+        b.Property(v => v.Needs).IsSensitive(SensitiveKind.Personal);
+        b.Property(v => v.Note).HasMaxLength(500).IsSensitive(SensitiveKind.Personal);
+        b.Property(v => v.RecordedBy).HasMaxLength(128);
+        b.Property(v => v.DeviceId).HasMaxLength(64);
+        b.Property(v => v.Fingerprint).HasMaxLength(64);
+        b.HasIndex(v => new { v.SweepId, v.FlatId, v.VisitedAt });
+        b.HasIndex(v => new { v.SubdistrictId, v.FlatId });
     }
 }
