@@ -28,7 +28,8 @@ public sealed record PacketFlat(Guid FlatId, int Floor, string Room, bool Vacant
 
 public sealed record PacketEntrance(Guid BuildingId, string Building, int Entrance, bool HasLift, int Floors, IReadOnlyList<PacketFlat> Flats);
 
-public sealed record CarryOver(Guid FlatId, string Reason);
+/// <summary>A flat the previous round left unresolved (<c>reason</c>: unvisited, nobody_home, refused); walked first.</summary>
+public sealed record CarryOver(Guid FlatId, string Reason, int Round, Guid BuildingId, string Building, int Entrance, int Floor, string Room);
 
 public sealed record Packet(
     int Team, string Members, string Scope, int Round, string Label, IReadOnlyList<PacketEntrance> Entrances, IReadOnlyList<CarryOver> CarryOver,
@@ -54,7 +55,7 @@ public static class SweepErrors
 /// teams' packets (flats top floor first in walk-ups, residents as the caller may see them). A sweep is seen when
 /// its buildings are in the caller's jurisdiction.
 /// </summary>
-public sealed class SweepDesk(CordonDb db, Caller caller, Catalog catalog, TimeProvider clock, LocalTime time, ISites sites)
+public sealed class SweepDesk(CordonDb db, Caller caller, Catalog catalog, TimeProvider clock, LocalTime time, ISites sites, SweepRounds rounds)
 {
     public const int MaxBuildings = 1000;
 
@@ -118,7 +119,9 @@ public sealed class SweepDesk(CordonDb db, Caller caller, Catalog catalog, TimeP
 
         var entrances = await EntrancesAsync(buildingIds, cancellationToken);
         var teams = Planner.Split([.. entrances.Select(e => e.Load)], body.Teams ?? 16);
-        var round = body.Round ?? (site is null ? 1 : await db.Set<Sweep>().CountAsync(s => s.LockdownId == site.Id, cancellationToken) + 1);
+        var round = body.Round ?? (site is null
+            ? await db.Set<Sweep>().CountAsync(s => s.LockdownId == null && s.Scope == scope, cancellationToken) + 1
+            : await db.Set<Sweep>().CountAsync(s => s.LockdownId == site.Id, cancellationToken) + 1);
         var now = clock.GetUtcNow().UtcDateTime;
         var sweep = new Sweep
         {
@@ -279,8 +282,14 @@ public sealed class SweepDesk(CordonDb db, Caller caller, Catalog catalog, TimeP
         var flatCount = packet.Sum(p => p.Flats.Count);
         var people = packet.Sum(p => p.Flats.Sum(f => f.Residents.Count));
         var climbed = packet.Where(p => !p.HasLift).Sum(p => p.Flats.Select(f => f.Floor).DefaultIfEmpty(1).Max() - 1);
+        var slots = flats.Where(f => entrances.Any(e => e.BuildingId == f.BuildingId && e.Entrance == f.Entrance))
+            .Select(f => new SweepRounds.FlatSlot(f.Id, team, f.BuildingId, f.Entrance, f.Floor, f.Room)).ToList();
+        var carried = (await rounds.CarryOverAsync(sweep, slots, cancellationToken))
+            .OrderBy(c => entrances.FindIndex(e => e.BuildingId == c.Flat.BuildingId && e.Entrance == c.Flat.Entrance)).ThenByDescending(c => c.Flat.Floor)
+            .Select(c => new CarryOver(c.Flat.FlatId, c.Reason, c.Round, c.Flat.BuildingId, buildings[c.Flat.BuildingId].Name, c.Flat.Entrance, c.Flat.Floor, c.Flat.Room))
+            .ToList();
         await db.AuditReadAsync("sweep-packet", new { sweep = sweep.Id, team }, people, cancellationToken);
-        return new Packet(team, members[0], sweep.Scope, sweep.Round, sweep.Label, packet, [], flatCount, people, climbed);
+        return new Packet(team, members[0], sweep.Scope, sweep.Round, sweep.Label, packet, carried, flatCount, people, climbed);
     }
 
     private sealed record PlannedEntrance(Guid NeighborhoodId, Guid CompoundId, EntranceLoad Load);

@@ -10,6 +10,9 @@ public static class SweepsFeature
     {
         builder.Services.AddNavItem("nav.sweeps", "/Sweeps", Permission.RunLockdowns, 27);
         builder.Services.AddScoped<SweepDesk>();
+        builder.Services.AddScoped<SweepRounds>();
+        builder.Services.AddScoped<VisitDesk>();
+        builder.Services.AddScoped<Platform.Offline.IConflictResolver, SweepConflicts>();
         builder.Services.AddSingleton<Platform.Sites.ISiteSection>(new SweepsSection());
         return builder;
     }

@@ -65,6 +65,9 @@ public enum Permission
 
     /// <summary>Keep the roster of people who may be called up (phones in full: staff data), and call them up.</summary>
     ManageStaff,
+
+    /// <summary>Walk a sweep team's packet and record door-to-door visits (staff and volunteers of the jurisdiction).</summary>
+    VisitDoors,
 }
 
 public static class RolePermissions
@@ -77,14 +80,15 @@ public static class RolePermissions
             Permission.ViewResidents, Permission.EditLedger, Permission.ImportLedger, Permission.ExportLedger,
             Permission.ExportPersonalData, Permission.RevealPersonalData, Permission.SeePhones,
             Permission.ManageTesting, Permission.Sample, Permission.ReportResults, Permission.Command, Permission.ViewAudit, Permission.RunLockdowns,
-            Permission.ManageStaff,
+            Permission.ManageStaff, Permission.VisitDoors,
         ],
         [Roles.Staff] =
         [
             Permission.ViewResidents, Permission.EditLedger, Permission.ImportLedger, Permission.ExportLedger,
             Permission.RevealPersonalData, Permission.SeePhones, Permission.ManageTesting, Permission.Sample, Permission.RunLockdowns,
+            Permission.VisitDoors,
         ],
-        [Roles.Volunteer] = [Permission.ViewResidents],
+        [Roles.Volunteer] = [Permission.ViewResidents, Permission.VisitDoors],
         [Roles.Sampler] = [Permission.Sample],
         [Roles.Lab] = [Permission.ReportResults],
     };
