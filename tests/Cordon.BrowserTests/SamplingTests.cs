@@ -335,7 +335,7 @@ public sealed class SamplingTests(BrowserApp browser)
         .OrderBy(r => r.SamplingCode).Select(r => r.SamplingCode).Skip(skip).Take(take).ToListAsync());
 
     // WaitForFunction evaluates a string, which the page's Content-Security-Policy (rightly) forbids.
-    private static async Task UntilAsync(IPage page, string predicate)
+    internal static async Task UntilAsync(IPage page, string predicate)
     {
         for (var i = 0; i < 150; i++)
         {

@@ -1,9 +1,10 @@
-// Cordon's service worker: keeps the sampler's page and its scripts available with no network.
-// The API is never cached: registrations wait in the page's own queue (IndexedDB) instead.
+// Cordon's service worker: keeps the field pages (the sampler's, the sweep team's) and their scripts available
+// with no network. Both pages are shells without personal data. The API is never cached: registrations and
+// visits wait in the pages' own queues (IndexedDB) instead.
 "use strict";
 
-var CACHE = "cordon-sampler-v2";
-var PAGE = "/Testing/Sample";
+var CACHE = "cordon-field-v3";
+var PAGES = ["/Testing/Sample", "/Sweeps/Walk"];
 var ASSETS = [
   "/css/site.css",
   "/js/site.js",
@@ -11,6 +12,7 @@ var ASSETS = [
   "/js/scan.js",
   "/js/field.js",
   "/js/sampler.js",
+  "/js/sweep.js",
   "/lib/htmx/htmx.min.js",
   // Not loaded with the page any more (the camera button fetches it), but kept for the camera offline.
   "/lib/html5-qrcode/html5-qrcode.min.js",
@@ -22,7 +24,9 @@ var ASSETS = [
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) {
     return cache.addAll(ASSETS).then(function () {
-      return cache.add(new Request(PAGE, { credentials: "same-origin" })).catch(function () { /* not signed in yet */ });
+      return Promise.all(PAGES.map(function (page) {
+        return cache.add(new Request(page, { credentials: "same-origin" })).catch(function () { /* not signed in yet */ });
+      }));
     });
   }).then(function () { return self.skipWaiting(); }));
 });
@@ -40,16 +44,17 @@ self.addEventListener("fetch", function (event) {
     return;
   }
 
-  // The sampler's page: the network when there is one (and keep that copy), else the last copy.
-  if (request.mode === "navigate" && url.pathname === PAGE) {
+  // A field page: the network when there is one (and keep that copy), else the last copy.
+  var page = url.pathname;
+  if (request.mode === "navigate" && PAGES.indexOf(page) >= 0) {
     event.respondWith(fetch(request).then(function (response) {
       if (response.ok && !response.redirected) {
         var copy = response.clone();
-        caches.open(CACHE).then(function (cache) { cache.put(PAGE, copy); });
+        caches.open(CACHE).then(function (cache) { cache.put(page, copy); });
       }
       return response;
     }).catch(function () {
-      return caches.match(PAGE, { ignoreSearch: true });
+      return caches.match(page, { ignoreSearch: true });
     }));
     return;
   }

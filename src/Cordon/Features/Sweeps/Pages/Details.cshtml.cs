@@ -9,9 +9,11 @@ namespace Cordon.Features.Sweeps.Pages;
 
 /// <summary>A sweep's plan: each team's effort against the others, its entrances, moving one by hand, and the packets to print.</summary>
 [Authorize(Policy = "perm:" + nameof(Permission.RunLockdowns))]
-public sealed class DetailsModel(SweepDesk desk, Catalog catalog) : PageModel
+public sealed class DetailsModel(SweepDesk desk, SweepRounds rounds, Catalog catalog) : PageModel
 {
     public SweepView View { get; private set; } = null!;
+
+    public SweepProgress Progress { get; private set; } = null!;
 
     public string? Error { get; private set; }
 
@@ -35,6 +37,7 @@ public sealed class DetailsModel(SweepDesk desk, Catalog catalog) : PageModel
     private async Task<IActionResult> ShowAsync(Sweep sweep, Error? error, CancellationToken cancellationToken)
     {
         View = await desk.ViewAsync(sweep, cancellationToken);
+        Progress = await rounds.ProgressAsync(sweep, cancellationToken);
         Error = error is null ? null : catalog.Message(error);
         if (error is not null)
         {
