@@ -108,6 +108,18 @@ public sealed class VisitTests(VisitsApp app) : IClassFixture<VisitsApp>
         Assert.All(kept, c => Assert.Equal(SweepConflicts.Feature, c.Feature));
         Assert.DoesNotContain(kept, c => c.Payload.Contains("310110199001011235", StringComparison.Ordinal));
         Assert.Equal(0, await app.DbAsync(db => db.Set<LedgerProposal>().CountAsync(p => p.Name == "临时住户")));
+
+        // A supervisor types the right number on /Conflicts: the visit is stored and its finding filed, the conflict closed.
+        var pages = await app.PagesAsync("staff");
+        var inbox = await pages.PageAsync($"/Conflicts?scope={sweep}");
+        Assert.Contains("newPeople[0].documentNumber", inbox.Body!.TextContent, StringComparison.Ordinal);
+        var badItem = results[2].GetProperty("id").GetGuid();
+        var retried = await pages.SubmitAsync($"/Conflicts?scope={sweep}",
+            new() { ["id"] = badItem.ToString(), ["correction"] = "11010519491231002X" }, $"form[action*='handler=Retry']:has(input[value='{badItem}'])");
+        Assert.Equal(HttpStatusCode.Redirect, retried.StatusCode);
+        Assert.Equal(ConflictStatus.Resolved, await app.DbAsync(db => db.Set<SyncConflict>().Where(c => c.Id == badItem).Select(c => c.Status).SingleAsync()));
+        Assert.Equal(3, await app.DbAsync(db => db.Set<SweepVisit>().CountAsync(v => v.SweepId == sweep)));
+        Assert.Equal(1, await app.DbAsync(db => db.Set<LedgerProposal>().CountAsync(p => p.Name == "临时住户" && p.DocumentNumber == "11010519491231002X")));
     }
 
     [Fact]
@@ -193,5 +205,15 @@ public sealed class VisitTests(VisitsApp app) : IClassFixture<VisitsApp>
         Assert.DoesNotContain(answered[1].Id, never);
         var changed = compared.GetProperty("changed").EnumerateArray().Single(f => f.GetProperty("flatId").GetGuid() == answered[0].Id);
         Assert.Equal([2, 3], changed.GetProperty("occupants").EnumerateArray().TakeLast(3).Where(o => o.ValueKind == JsonValueKind.Number).Select(o => o.GetInt32()));
+
+        // On paper: round 12's packets list the open flats first, and every flat has its QR to the visit form.
+        var pages = await app.PagesAsync("commander");
+        var paper = await pages.PageAsync($"/Sweeps/Packet?id={second}&team=1");
+        var packetJson = await commander.GetFromJsonAsync<JsonElement>($"/api/v1/sweeps/{second}/packets/1");
+        Assert.Equal(packetJson.GetProperty("flatCount").GetInt32(), paper.QuerySelectorAll("td.packet-qr svg").Length);
+        Assert.Equal(packetJson.GetProperty("carryOver").GetArrayLength(), paper.QuerySelectorAll("#carry-over tr[data-flat]").Length);
+        var comparePage = await pages.PageAsync($"/Sweeps/Compare?id={third}");
+        Assert.Equal(compared.GetProperty("rounds").GetArrayLength(), comparePage.QuerySelectorAll("#rounds tbody tr").Length);
+        Assert.Equal(never.Count, comparePage.QuerySelectorAll("#never li").Length);
     }
 }
