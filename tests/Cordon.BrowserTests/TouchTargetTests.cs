@@ -67,7 +67,7 @@ public sealed class TouchTargetTests(BrowserApp browser, ITestOutputHelper outpu
         string[] ledger =
         [
             "/", "/Ledger", "/Ledger/Search", $"/Ledger/Compounds/{compound}", $"/Ledger/Buildings/{building}", $"/Ledger/Flats/{flat}",
-            $"/Ledger/Residents/{resident}", $"/Ledger/Residents/Edit/{resident}", "/Ledger/Import",
+            $"/Ledger/Residents/{resident}", $"/Ledger/Residents/Edit/{resident}", "/Ledger/Import", "/Ledger/Proposals",
         ];
         return
         [

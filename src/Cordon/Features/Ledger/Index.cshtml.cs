@@ -10,13 +10,16 @@ namespace Cordon.Features.Ledger;
 
 /// <summary>Neighborhoods and their compounds with counts; the way into the ledger.</summary>
 [Authorize(Policy = "perm:" + nameof(Permission.ViewResidents))]
-public sealed class IndexModel(CordonDb db) : PageModel
+public sealed class IndexModel(CordonDb db, Caller caller, Platform.People.Proposals proposals) : PageModel
 {
     public sealed record CompoundRow(Guid Id, string Name, string Address, int Buildings, int Flats, int Households, int Residents, int Needs);
 
     public sealed record NeighborhoodGroup(string Name, List<CompoundRow> Compounds);
 
     public List<NeighborhoodGroup> Neighborhoods { get; } = [];
+
+    /// <summary>Findings from the field waiting for the caller's approval; null for those who may not decide them.</summary>
+    public int? OpenProposals { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
@@ -36,6 +39,7 @@ public sealed class IndexModel(CordonDb db) : PageModel
                     living.Count(r => r.CompoundId == x.c.Id && (r.Tags & LedgerCounts.CareTags) != 0)),
             })
             .ToListAsync(cancellationToken);
+        OpenProposals = caller.Can(Permission.EditLedger) ? await proposals.List(ProposalStatus.Open).CountAsync(cancellationToken) : null;
         Neighborhoods.AddRange(rows.GroupBy(r => r.Neighborhood).Select(g => new NeighborhoodGroup(g.Key, [.. g.Select(x => x.Row)])));
     }
 }

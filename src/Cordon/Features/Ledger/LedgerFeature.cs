@@ -24,6 +24,7 @@ public static class LedgerFeature
     public static WebApplication MapLedger(this WebApplication app)
     {
         app.MapLedgerApi();
+        app.MapProposalsApi();
         return app;
     }
 

@@ -26,7 +26,12 @@ public static class ProposalErrors
     public static readonly Error ResidentGone = new("proposal_resident_gone", StatusCodes.Status409Conflict);
     public static readonly Error DocumentTaken = new("proposal_document_taken", StatusCodes.Status409Conflict);
     public static readonly Error ReasonInvalid = new("proposal_reason_invalid");
+    public static readonly Error StatusInvalid = new("proposal_status_invalid");
+    public static readonly Error FlatNotFound = new("proposal_flat_not_found", StatusCodes.Status404NotFound);
 }
+
+/// <summary>What became of one proposal when a flat's proposals were approved together.</summary>
+public sealed record FlatApproval(LedgerProposal Proposal, Error? Error);
 
 /// <summary>
 /// The ledger's side of findings from the field (docs/decisions/015): features file <see cref="LedgerProposal"/>s
@@ -66,7 +71,19 @@ public sealed class Proposals(CordonDb db, Caller caller, Catalog catalog, Local
         }
     }
 
-    /// <summary>Proposals in the caller's jurisdiction, newest first within a flat; open ones by default.</summary>
+    /// <summary><c>open</c>, <c>approved</c> or <c>rejected</c> (any case); nothing means open.</summary>
+    public static (ProposalStatus Status, Error? Error) ParseStatus(string? raw) => raw?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "open" => (ProposalStatus.Open, null),
+        "approved" => (ProposalStatus.Approved, null),
+        "rejected" => (ProposalStatus.Rejected, null),
+        _ => (ProposalStatus.Open, ProposalErrors.StatusInvalid),
+    };
+
+    /// <summary>
+    /// Proposals in the caller's jurisdiction: open ones by flat in the order they were found (the order they are
+    /// approved in), decided ones the latest decision first.
+    /// </summary>
     public IQueryable<LedgerProposal> List(ProposalStatus? status, Guid? compoundId = null, Guid? flatId = null)
     {
         var query = db.Set<LedgerProposal>().AsNoTracking();
@@ -85,7 +102,9 @@ public sealed class Proposals(CordonDb db, Caller caller, Catalog catalog, Local
             query = query.Where(p => p.FlatId == flat);
         }
 
-        return query.OrderBy(p => p.CompoundId).ThenBy(p => p.FlatId).ThenBy(p => p.FoundAt);
+        return status is ProposalStatus.Approved or ProposalStatus.Rejected
+            ? query.OrderByDescending(p => p.DecidedAt).ThenBy(p => p.Id)
+            : query.OrderBy(p => p.CompoundId).ThenBy(p => p.FlatId).ThenBy(p => p.FoundAt).ThenBy(p => p.Id);
     }
 
     /// <summary>The proposals with their before/after, as the caller may see them (numbers masked); audited as a bulk read.</summary>
@@ -162,6 +181,31 @@ public sealed class Proposals(CordonDb db, Caller caller, Catalog catalog, Local
             db.ChangeTracker.Clear();
             return (proposal, ProposalErrors.DocumentTaken);
         }
+    }
+
+    /// <summary>
+    /// Approves every open proposal of one flat, in the order they were found, each on its own: one that cannot be
+    /// applied (a document number already registered, a resident gone) is reported and the others still go through.
+    /// </summary>
+    public async Task<(List<FlatApproval> Results, Error? Error)> ApproveFlatAsync(Guid flatId, CancellationToken cancellationToken)
+    {
+        if (!await db.Flats.AnyAsync(f => f.Id == flatId, cancellationToken))
+        {
+            return ([], ProposalErrors.FlatNotFound);
+        }
+
+        var open = await List(ProposalStatus.Open, flatId: flatId).Select(p => p.Id).Take(MaxList).ToListAsync(cancellationToken);
+        var results = new List<FlatApproval>(open.Count);
+        foreach (var id in open)
+        {
+            var (proposal, error) = await ApproveAsync(id, null, cancellationToken);
+            if (proposal is not null)
+            {
+                results.Add(new FlatApproval(proposal, error));
+            }
+        }
+
+        return (results, null);
     }
 
     public async Task<(LedgerProposal? Proposal, Error? Error)> RejectAsync(Guid id, string? reason, int? version, CancellationToken cancellationToken)
@@ -245,7 +289,13 @@ public sealed class Proposals(CordonDb db, Caller caller, Catalog catalog, Local
                 resident.Notes = WithNote(resident.Notes, catalog.Both("proposal.note.deceased").Zh);
                 break;
             case ProposalKind.Phone:
-                resident.Phone = p.Phone;
+                var (phone, phoneError) = ResidentRules.PhoneNumber(p.Phone);
+                if (phoneError is not null || phone is null)
+                {
+                    return phoneError ?? PeopleErrors.PhoneInvalid;
+                }
+
+                resident.Phone = phone;
                 break;
             case ProposalKind.Needs:
                 resident.Tags |= p.Tags;
@@ -259,7 +309,17 @@ public sealed class Proposals(CordonDb db, Caller caller, Catalog catalog, Local
 
     private async Task<Error?> AddResidentAsync(LedgerProposal p, DateTime now, CancellationToken cancellationToken)
     {
-        if (p.DocumentNumber is { } number && await db.Residents.IgnoreQueryFilters()
+        // The ledger's own rules, as the edit page and the import apply them: what a door-side form let through
+        // does not reach the ledger unchecked.
+        var (name, nameError) = ResidentRules.Name(p.Name);
+        var (number, documentError) = ResidentRules.Document(p.DocumentType, p.DocumentNumber, time.Today, out var check);
+        var (phone, phoneError) = ResidentRules.PhoneNumber(p.Phone);
+        if ((nameError ?? documentError ?? phoneError) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (number is not null && await db.Residents.IgnoreQueryFilters()
                 .AnyAsync(r => r.SubdistrictId == p.SubdistrictId && r.DocumentType == p.DocumentType && r.DocumentNumber == number, cancellationToken))
         {
             return ProposalErrors.DocumentTaken;
@@ -275,8 +335,7 @@ public sealed class Proposals(CordonDb db, Caller caller, Catalog catalog, Local
         }
 
         flat.IsVacant = false;
-        IdCheck? check = p.DocumentType == DocumentType.IdCard && p.DocumentNumber is { } id ? IdNumber.Check(id, time.Today) : null;
-        var relation = p.Relation ?? "";
+        var relation = Text.Clean(p.Relation);
         var resident = new Resident
         {
             SubdistrictId = flat.SubdistrictId,
@@ -285,10 +344,10 @@ public sealed class Proposals(CordonDb db, Caller caller, Catalog catalog, Local
             BuildingId = flat.BuildingId,
             FlatId = flat.Id,
             HouseholdId = household.Value,
-            Name = p.Name ?? "",
+            Name = name,
             DocumentType = p.DocumentType,
-            DocumentNumber = p.DocumentNumber,
-            Phone = p.Phone,
+            DocumentNumber = number,
+            Phone = phone,
             Sex = check is { IsValid: true } valid ? valid.Sex : Sex.Unknown,
             BirthDate = check is { IsValid: true } born ? born.BirthDate : null,
             Relation = relation,
