@@ -400,12 +400,21 @@ public sealed class VisitDesk(CordonDb db, Caller caller, Catalog catalog, Local
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))
         {
             // The same visit from two tabs at once: the first one stored is the answer.
-            db.ChangeTracker.Clear();
+            Forget();
             return await FirstAsync(command.Id, hash, cancellationToken) ?? Refuse(VisitErrors.IdReused, "id");
         }
 
-        db.ChangeTracker.Clear();
+        Forget();
         return new VisitOutcomeResult(StatusCodes.Status201Created, View(visit, filed), null, [], null);
+    }
+
+    /// <summary>Only what visits added leaves the unit of work: a caller's own tracked rows (an inbox conflict being closed) stay.</summary>
+    private void Forget()
+    {
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is SweepVisit or LedgerProposal).ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
     }
 
     private async Task<VisitOutcomeResult?> FirstAsync(Guid id, string hash, CancellationToken cancellationToken)
