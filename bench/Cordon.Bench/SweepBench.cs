@@ -21,6 +21,7 @@ public static class SweepBench
         var buildings = await app.DbAsync(db => db.Buildings.CountAsync(b => b.CompoundId == compound));
         Console.WriteLine($"== sweeps · {provider} · 政立路580弄: {flats:N0} flats in {buildings} buildings · 16 teams · median of {iterations} runs (after one warm-up)");
         var plans = new List<double>();
+        var last = Guid.Empty;
         var packets = new List<double>();
         double spread = 0;
         for (var run = 0; run <= iterations; run++)
@@ -32,6 +33,7 @@ public static class SweepBench
             var planned = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             spread = sweep.GetProperty("spread").GetDouble();
             var id = sweep.GetProperty("id").GetGuid();
+            last = id;
             started = Stopwatch.GetTimestamp();
             for (var team = 1; team <= 16; team++)
             {
@@ -52,5 +54,38 @@ public static class SweepBench
         Console.WriteLine($"   plan the round (POST /api/v1/sweeps): {plan:F0} ms · spread between the heaviest and the lightest team {spread:P1}");
         Console.WriteLine($"   16 packets (GET …/packets/{{team}} × 16): {read:F0} ms in all, {read / 16:F1} ms each");
         Console.WriteLine($"   order → 16 packets on the server: {plan + read:F0} ms ({(plan + read) / 1000:P0} of the one-second budget)");
+
+        // The round walked: every flat visited once (one in five nobody home), sent as the phones' queues send them.
+        var visits = new List<object>();
+        for (var team = 1; team <= 16; team++)
+        {
+            var packet = await client.GetFromJsonAsync<JsonElement>($"/api/v1/sweeps/{last}/packets/{team}");
+            visits.AddRange(packet.GetProperty("entrances").EnumerateArray().SelectMany(e => e.GetProperty("flats").EnumerateArray()).Select((f, i) => (object)new
+            {
+                id = Guid.CreateVersion7(),
+                flatId = f.GetProperty("flatId").GetGuid(),
+                outcome = i % 5 == 4 ? "nobody_home" : "answered",
+                occupants = f.GetProperty("residents").GetArrayLength(),
+                residents = f.GetProperty("residents").EnumerateArray().Select(r => new { residentId = r.GetProperty("id").GetGuid(), presence = "here" }).ToArray(),
+                deviceId = $"bench-{team}",
+                deviceSequence = i,
+            }));
+        }
+
+        var walked = Stopwatch.GetTimestamp();
+        foreach (var batch in visits.Chunk(100))
+        {
+            (await client.PostAsJsonAsync($"/api/v1/sweeps/{last}/visits:batch", batch)).EnsureSuccessStatusCode();
+        }
+
+        var sent = Stopwatch.GetElapsedTime(walked).TotalMilliseconds;
+        var progressAt = Stopwatch.GetTimestamp();
+        (await client.GetAsync($"/api/v1/sweeps/{last}/progress")).EnsureSuccessStatusCode();
+        var progress = Stopwatch.GetElapsedTime(progressAt).TotalMilliseconds;
+        var compareAt = Stopwatch.GetTimestamp();
+        (await client.GetAsync($"/api/v1/sweeps/{last}/compare")).EnsureSuccessStatusCode();
+        var compare = Stopwatch.GetElapsedTime(compareAt).TotalMilliseconds;
+        Console.WriteLine($"   {visits.Count:N0} visits in batches of 100 (POST …/visits:batch): {sent:F0} ms, {sent / visits.Count:F2} ms a visit");
+        Console.WriteLine($"   progress of the round: {progress:F0} ms · {iterations + 1} rounds compared: {compare:F0} ms");
     }
 }

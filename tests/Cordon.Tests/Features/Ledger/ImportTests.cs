@@ -136,13 +136,16 @@ public sealed class ImportTests(DemoApp app)
         var file = Sheets.Csv(rows, Sheets.Utf8, true);
         var first = await ImportAsync("commander", file, "f.csv", dryRun: false);
         Assert.Equal(3, first.GetProperty("created").GetInt32());
-        var auditBefore = await app.DbAsync(db => db.AuditLog.CountAsync(a => a.EntityType == "Resident"));
+        // This compound's residents only: other tests on the shared app write residents meanwhile.
+        var ids = await app.DbAsync(db => db.Residents.Where(r => db.Compounds.Any(c => c.Id == r.CompoundId && c.Name == compound)).Select(r => r.Id.ToString()).ToListAsync());
+        var auditBefore = await app.DbAsync(db => db.AuditLog.CountAsync(a => a.EntityType == "Resident" && ids.Contains(a.EntityId!)));
 
         var second = await ImportAsync("commander", file, "f.csv", dryRun: false);
         Assert.Equal(0, second.GetProperty("created").GetInt32());
         Assert.Equal(0, second.GetProperty("updated").GetInt32());
         Assert.Equal(3, second.GetProperty("unchanged").GetInt32());
-        Assert.Equal(auditBefore, await app.DbAsync(db => db.AuditLog.CountAsync(a => a.EntityType == "Resident")));
+        Assert.Equal(3, ids.Count);
+        Assert.Equal(auditBefore, await app.DbAsync(db => db.AuditLog.CountAsync(a => a.EntityType == "Resident" && ids.Contains(a.EntityId!))));
         Assert.Equal(3, (await NamesInAsync(compound)).Count);
     }
 
