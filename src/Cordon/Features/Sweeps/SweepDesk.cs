@@ -16,6 +16,8 @@ public sealed record EntranceRef(Guid BuildingId, int Entrance);
 
 public sealed record EntranceMove(Guid BuildingId, int Entrance, int Team);
 
+public sealed record TeamMembers(int Team, string? Members);
+
 public sealed record TeamView(int No, string Members, double Effort, IReadOnlyList<EntranceView> Entrances, int Flats, int People);
 
 public sealed record EntranceView(Guid BuildingId, string Building, int Entrance, double Effort, int Flats, int People);
@@ -226,6 +228,30 @@ public sealed class SweepDesk(CordonDb db, Caller caller, Catalog catalog, TimeP
         {
             return SweepErrors.Changed;
         }
+    }
+
+    /// <summary>Who is in each team: names as the leader types them (e.g. 张伟、李娜), printed on the packet.</summary>
+    public async Task<Error?> NameAsync(Sweep sweep, IReadOnlyList<TeamMembers?> members, CancellationToken cancellationToken)
+    {
+        if (members.Count > 100 || members.Any(m => m is null || m.Team < 1 || m.Team > sweep.Teams))
+        {
+            return SweepErrors.MoveInvalid;
+        }
+
+        var teams = await db.Set<SweepTeam>().Where(t => t.SweepId == sweep.Id).ToListAsync(cancellationToken);
+        foreach (var m in members)
+        {
+            var (names, ok) = Reasons.Check(m!.Members, 300);
+            if (!ok && names.Length > 0)
+            {
+                return SweepErrors.TextInvalid;
+            }
+
+            teams.Single(t => t.No == m.Team).Members = names;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
     }
 
     public async Task<SweepView> ViewAsync(Sweep sweep, CancellationToken cancellationToken)

@@ -28,7 +28,8 @@ public static class SweepsApi
         return app;
     }
 
-    public sealed record MoveRequest(List<EntranceMove?>? Moves);
+    /// <summary>Entrances moved between teams, and/or who is in each team (names as typed, or from the call-up).</summary>
+    public sealed record MoveRequest(List<EntranceMove?>? Moves, List<TeamMembers?>? Members);
 
     /// <summary>The batch contract of every offline queue (docs/decisions/010): one result per item, in the order sent.</summary>
     public sealed record VisitItemResult(Guid Id, int Index, int Status, VisitView? Record, string? Code, string? Detail, string? Zh, string? En, ItemDetails? Details);
@@ -58,7 +59,17 @@ public static class SweepsApi
             return catalog.Problem(SweepErrors.NotFound);
         }
 
-        return await desk.MoveAsync(sweep, body.Moves ?? [], cancellationToken) is { } error ? catalog.Problem(error) : TypedResults.Ok(await desk.ViewAsync(sweep, cancellationToken));
+        if (body.Members is { Count: > 0 } members && await desk.NameAsync(sweep, members, cancellationToken) is { } named)
+        {
+            return catalog.Problem(named);
+        }
+
+        if ((body.Moves is { Count: > 0 } || body.Members is not { Count: > 0 }) && await desk.MoveAsync(sweep, body.Moves ?? [], cancellationToken) is { } error)
+        {
+            return catalog.Problem(error);
+        }
+
+        return TypedResults.Ok(await desk.ViewAsync(sweep, cancellationToken));
     }
 
     public static async Task<Results<Ok<Packet>, ProblemHttpResult>> PacketOf(Guid id, int team, SweepDesk desk, Catalog catalog, CancellationToken cancellationToken)

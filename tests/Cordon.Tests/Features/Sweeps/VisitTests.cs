@@ -216,4 +216,23 @@ public sealed class VisitTests(VisitsApp app) : IClassFixture<VisitsApp>
         Assert.Equal(compared.GetProperty("rounds").GetArrayLength(), comparePage.QuerySelectorAll("#rounds tbody tr").Length);
         Assert.Equal(never.Count, comparePage.QuerySelectorAll("#never li").Length);
     }
+
+    [Fact]
+    public async Task ALeaderNamesATeamsMembersAndThePacketCarriesThem()
+    {
+        var staff = await app.ApiAsync("staff");
+        var (sweep, _) = await SweepAsync(staff);
+        var named = await staff.PutAsJsonAsync($"/api/v1/sweeps/{sweep}/teams", new { members = new[] { new { team = 2, members = "张伟、李娜" } } });
+        Assert.Equal(HttpStatusCode.OK, named.StatusCode);
+        Assert.Equal("张伟、李娜", (await named.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("teams")[1].GetProperty("members").GetString());
+        Assert.Equal("张伟、李娜", (await staff.GetFromJsonAsync<JsonElement>($"/api/v1/sweeps/{sweep}/packets/2")).GetProperty("members").GetString());
+        var refused = await staff.PutAsJsonAsync($"/api/v1/sweeps/{sweep}/teams", new { members = new[] { new { team = 9, members = "王强" } } });
+        Assert.Equal("sweep_move_invalid", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+
+        var pages = await app.PagesAsync("staff");
+        var saved = await pages.SubmitAsync($"/Sweeps/Details?id={sweep}", new() { ["team"] = "1", ["members"] = "王强、赵敏" }, "form.team-members:has(input[name='team'][value='1'])");
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var packet = await pages.PageAsync($"/Sweeps/Packet?id={sweep}&team=1");
+        Assert.Contains("王强、赵敏", packet.QuerySelector(".packet-members")!.TextContent, StringComparison.Ordinal);
+    }
 }

@@ -34,6 +34,17 @@ public sealed class DetailsModel(SweepDesk desk, SweepRounds rounds, Catalog cat
         return error is null ? Redirect($"/Sweeps/Details?id={id}") : await ShowAsync(sweep, error, cancellationToken);
     }
 
+    public async Task<IActionResult> OnPostMembersAsync(Guid id, int team, string? members, CancellationToken cancellationToken)
+    {
+        if (await desk.FindAsync(id, cancellationToken) is not { } sweep)
+        {
+            return NotFound();
+        }
+
+        var error = await desk.NameAsync(sweep, [new TeamMembers(team, members)], cancellationToken);
+        return error is null ? Redirect($"/Sweeps/Details?id={id}#team-{team}") : await ShowAsync(sweep, error, cancellationToken);
+    }
+
     private async Task<IActionResult> ShowAsync(Sweep sweep, Error? error, CancellationToken cancellationToken)
     {
         View = await desk.ViewAsync(sweep, cancellationToken);
