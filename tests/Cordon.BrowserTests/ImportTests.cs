@@ -69,20 +69,20 @@ public sealed class ImportTests(BrowserApp browser)
         // The preview of a large file is a job of its own: its page follows it and offers the import when it is done.
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Ledger/Import/[0-9a-f-]{36}$"));
         var confirm = page.GetByRole(AriaRole.Button, new() { Name = "确认导入" });
-        await Assertions.Expect(confirm).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(confirm).ToBeVisibleAsync(new() { Timeout = 150_000 });
         await Assertions.Expect(page.GetByText("将写入：新增 30,000 人，更新 0 人")).ToBeVisibleAsync();
         await confirm.ClickAsync();
 
         // The import runs behind a progress bar that the page refreshes every two seconds, then says what it did.
         var bar = page.GetByRole(AriaRole.Progressbar, new() { Name = "导入进度" });
         await Assertions.Expect(bar).ToBeVisibleAsync();
-        await page.WaitForFunctionAsync("() => { const bar = document.querySelector('#job progress[value]'); return bar !== null && bar.value >= 10; }", null, new() { Timeout = 60_000 });
+        await page.WaitForFunctionAsync("() => { const bar = document.querySelector('#job progress[value]'); return bar !== null && bar.value >= 10; }", null, new() { Timeout = 150_000 });
         await Assertions.Expect(page.GetByText("已读取", new() { Exact = false })).ToBeVisibleAsync();
         await BrowserApp.ScreenshotAsync(page, "16-import-progress-phone");
         var box = await page.GetByRole(AriaRole.Button, new() { Name = "停止导入" }).BoundingBoxAsync();
         Assert.True(box is null || box.Height >= 44, $"the stop button is {box?.Height} px high");
 
-        await Assertions.Expect(page.Locator("#job h2").First).ToHaveTextAsync("已导入 30,000 人", new() { Timeout = 90_000 });
+        await Assertions.Expect(page.Locator("#job h2").First).ToHaveTextAsync("已导入 30,000 人", new() { Timeout = 150_000 });
         await Assertions.Expect(bar).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = compound })).ToBeVisibleAsync();
         await BrowserApp.ScreenshotAsync(page, "17-import-done-phone");

@@ -43,3 +43,18 @@ internal sealed class CallUpFacts(Caller caller) : ISiteFacts
             $"{(people.TryGetValue(n.Key, out var p) ? p.Arrived : 0)} / {p?.Coming ?? 0} / {n.Value}"));
     }
 }
+
+/// <summary>A lockdown's leaders and sweepers who have arrived and not signed off, first arrived first: a sweep's teams.</summary>
+internal sealed class SiteCrew : ISiteCrew
+{
+    public async Task<IReadOnlyList<CrewMember>> OnSiteAsync(CordonDb db, Guid lockdownId, CancellationToken cancellationToken)
+    {
+        var arrived = await db.Set<Invitation>()
+            .Where(i => i.ArrivedAt != null && (i.Role == StaffRoles.Leader || i.Role == StaffRoles.Sweeper))
+            .Join(db.Set<CallUp>().Where(c => c.LockdownId == lockdownId), i => i.CallUpId, c => c.Id, (i, c) => i)
+            .Where(i => db.Set<DutyShift>().Any(d => d.StaffId == i.StaffId && d.CallUpId == i.CallUpId && d.EndedAt == null))
+            .Join(db.Set<StaffMember>(), i => i.StaffId, s => s.Id, (i, s) => new { s.Id, s.Name, i.Role, i.ArrivedAt })
+            .ToListAsync(cancellationToken);
+        return [.. arrived.OrderBy(a => a.ArrivedAt).DistinctBy(a => a.Id).Select(a => new CrewMember(a.Id, a.Name, a.Role == StaffRoles.Leader))];
+    }
+}

@@ -17,6 +17,7 @@ public static class StaffingFeature
         builder.Services.AddSingleton<IClockJob, CallUpEscalation>();
         builder.Services.AddSingleton<Platform.Sites.ISiteSection>(new CallUpsSection());
         builder.Services.AddScoped<Platform.Sites.ISiteFacts, CallUpFacts>();
+        builder.Services.AddScoped<Platform.Sites.ISiteCrew, SiteCrew>();
         builder.Services.AddScoped<StaffImport>();
         builder.Services.AddScoped<IStartupTask, DemoStaff>();
         return builder;

@@ -57,7 +57,7 @@ public static class SweepErrors
 /// teams' packets (flats top floor first in walk-ups, residents as the caller may see them). A sweep is seen when
 /// its buildings are in the caller's jurisdiction.
 /// </summary>
-public sealed class SweepDesk(CordonDb db, Caller caller, Catalog catalog, TimeProvider clock, LocalTime time, ISites sites, SweepRounds rounds)
+public sealed class SweepDesk(CordonDb db, Caller caller, Catalog catalog, TimeProvider clock, LocalTime time, ISites sites, SweepRounds rounds, IEnumerable<ISiteCrew> crews)
 {
     public const int MaxBuildings = 1000;
 
@@ -138,6 +138,7 @@ public sealed class SweepDesk(CordonDb db, Caller caller, Catalog catalog, TimeP
             CreatedBy = caller.UserName,
         };
         db.Set<Sweep>().Add(sweep);
+        var members = site is null ? new string[teams.Count] : await MembersAsync(site.Id, teams.Count, cancellationToken);
         for (var t = 0; t < teams.Count; t++)
         {
             foreach (var i in teams[t])
@@ -164,6 +165,7 @@ public sealed class SweepDesk(CordonDb db, Caller caller, Catalog catalog, TimeP
                 SubdistrictId = sweep.SubdistrictId,
                 SweepId = sweep.Id,
                 No = t + 1,
+                Members = members[t] ?? "",
                 Effort = Math.Round(teams[t].Sum(i => entrances[i].Load.Effort), 1),
                 Flats = teams[t].Sum(i => entrances[i].Load.Flats.Count),
                 People = teams[t].Sum(i => entrances[i].Load.Flats.Sum(f => f.People)),
@@ -187,6 +189,27 @@ public sealed class SweepDesk(CordonDb db, Caller caller, Catalog catalog, TimeP
         }
 
         return (sweep, true, null);
+    }
+
+    /// <summary>
+    /// The lockdown's crew on site (leaders and sweepers who arrived through a call-up and have not signed off), dealt
+    /// to the teams: a leader to each team first, then the sweepers in turn. Empty when nobody called is there yet.
+    /// </summary>
+    private async Task<string?[]> MembersAsync(Guid lockdownId, int teamCount, CancellationToken cancellationToken)
+    {
+        var crew = new List<CrewMember>();
+        foreach (var source in crews)
+        {
+            crew.AddRange(await source.OnSiteAsync(db, lockdownId, cancellationToken));
+        }
+
+        var dealt = new List<string>[teamCount];
+        foreach (var (person, i) in crew.OrderByDescending(c => c.Leader).Select((c, i) => (c, i)))
+        {
+            (dealt[i % teamCount] ??= []).Add(person.Name);
+        }
+
+        return [.. dealt.Select(names => names is null ? null : string.Join("、", names) is var text && text.Length <= 300 ? text : text[..299] + "…")];
     }
 
     /// <summary>The leader moves entrances between teams by hand; the teams' work and the spread follow.</summary>

@@ -8,7 +8,7 @@ public static class SweepsFeature
 {
     public static WebApplicationBuilder AddSweeps(this WebApplicationBuilder builder)
     {
-        builder.Services.AddNavItem("nav.sweeps", "/Sweeps", Permission.RunLockdowns, 27);
+        builder.Services.AddNavItem("nav.sweeps", "/Sweeps", Permission.VisitDoors, 27);
         builder.Services.AddScoped<SweepDesk>();
         builder.Services.AddScoped<SweepRounds>();
         builder.Services.AddScoped<VisitDesk>();

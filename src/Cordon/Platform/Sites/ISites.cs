@@ -70,3 +70,12 @@ public interface ISiteFacts
 {
     Task<Dictionary<Guid, SiteFact>> FactsAsync(CordonDb db, IReadOnlyList<Guid> lockdownIds, CancellationToken cancellationToken);
 }
+
+/// <summary>Someone working at a lockdown's site now (arrived, not signed off), as the feature that called them knows them.</summary>
+public sealed record CrewMember(Guid StaffId, string Name, bool Leader);
+
+/// <summary>Who is on site for a lockdown: the call-ups' leaders and sweepers, for a sweep round's teams.</summary>
+public interface ISiteCrew
+{
+    Task<IReadOnlyList<CrewMember>> OnSiteAsync(CordonDb db, Guid lockdownId, CancellationToken cancellationToken);
+}

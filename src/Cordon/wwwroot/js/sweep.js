@@ -126,7 +126,8 @@
       return;
     }
     $("walk-head").textContent = packet.scope + " · " + text("round", packet.round) + " " + packet.label + " · " + text("team", packet.team);
-    $("walk-summary").textContent = text("summary", packet.flatCount, packet.peopleCount, packet.floorsClimbed)
+    $("walk-summary").textContent = (packet.members ? text("members") + "：" + packet.members + " · " : "")
+      + text("summary", packet.flatCount, packet.peopleCount, packet.floorsClimbed)
       + (packet.keptAt ? " · " + text("kept", new Date(packet.keptAt).toLocaleTimeString(lang(), { hour: "2-digit", minute: "2-digit" })) : "");
     if (packet.carryOver && packet.carryOver.length) {
       var carry = el("section", "card carry-over");

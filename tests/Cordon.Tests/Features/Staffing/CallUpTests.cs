@@ -224,6 +224,16 @@ public sealed partial class CallUpTests(CallUpApp fixture) : IClassFixture<CallU
         Assert.Equal("resting", states[sweeper.StaffId]);
         Assert.Equal("on_duty", states[other.StaffId]);
         Assert.Equal("on_duty", states[leader.Id]);
+
+        // A sweep of the lockdown takes its team from who is on site: the leader first, the sweeper still on duty,
+        // not the one signed off (Platform/Sites/ISiteCrew; Sweeps does not know call-ups).
+        var sweep = await commander.PostAsJsonAsync("/api/v1/sweeps", new { lockdownId = lockdown, teams = 1 });
+        Assert.Equal(HttpStatusCode.Created, sweep.StatusCode);
+        var members = (await sweep.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("teams")[0].GetProperty("members").GetString()!;
+        var names = await app.DbAsync(db => db.Set<StaffMember>().Where(s => s.Id == other.StaffId || s.Id == sweeper.StaffId).ToDictionaryAsync(s => s.Id, s => s.Name));
+        Assert.StartsWith("带队甲", members, StringComparison.Ordinal);
+        Assert.Contains(names[other.StaffId], members, StringComparison.Ordinal);
+        Assert.DoesNotContain(names[sweeper.StaffId], members, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -235,4 +235,25 @@ public sealed class VisitTests(VisitsApp app) : IClassFixture<VisitsApp>
         var packet = await pages.PageAsync($"/Sweeps/Packet?id={sweep}&team=1");
         Assert.Contains("王强、赵敏", packet.QuerySelector(".packet-members")!.TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AVolunteerFindsTheirTeamAndRecordsVisitsButCannotPlan()
+    {
+        var staff = await app.ApiAsync("staff");
+        var (sweep, flats) = await SweepAsync(staff, name: Cordon.Features.Demo.DemoData.BigCompound);
+        var (elsewhere, _) = await SweepAsync(staff);
+        var pages = await app.PagesAsync("volunteer");
+        var index = await pages.PageAsync("/Sweeps");
+        Assert.Null(index.QuerySelector("form.sweep-form"));
+        Assert.NotNull(index.QuerySelector($"details.team-links a[href='/Sweeps/Walk?sweep={sweep}&team=2']"));
+        Assert.Null(index.QuerySelector($"a[href^='/Sweeps/Walk?sweep={elsewhere}']"));
+        Assert.NotNull(index.QuerySelector("nav a[href='/Sweeps']"));
+
+        var volunteer = await app.ApiAsync("volunteer");
+        Assert.Equal(HttpStatusCode.Forbidden, (await volunteer.PostAsJsonAsync("/api/v1/sweeps", new { compoundIds = Array.Empty<Guid>(), teams = 2 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await volunteer.GetAsync($"/api/v1/sweeps/{sweep}/packets/1")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await volunteer.GetAsync($"/api/v1/sweeps/{elsewhere}/packets/1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await volunteer.PostAsJsonAsync($"/api/v1/sweeps/{sweep}/visits", Visit(flats[0].Id, "nobody_home"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await volunteer.GetAsync("/api/v1/ledger/proposals")).StatusCode);
+    }
 }

@@ -10,10 +10,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Cordon.Features.Sweeps.Pages;
 
-/// <summary>Sweep rounds (newest first) and the form that plans one: a lockdown or compounds, the round, the teams.</summary>
-[Authorize(Policy = "perm:" + nameof(Permission.RunLockdowns))]
-public sealed class IndexModel(SweepDesk desk, CordonDb db, ISites sites, Catalog catalog) : PageModel
+/// <summary>
+/// Sweep rounds (newest first) and the form that plans one: a lockdown or compounds, the round, the teams. A volunteer
+/// (<see cref="Permission.VisitDoors"/> without <see cref="Permission.RunLockdowns"/>) sees the rounds and opens their
+/// team's phone page from here; planning stays with staff.
+/// </summary>
+[Authorize(Policy = "perm:" + nameof(Permission.VisitDoors))]
+public sealed class IndexModel(SweepDesk desk, CordonDb db, ISites sites, Catalog catalog, Caller caller) : PageModel
 {
+    public bool CanPlan => caller.Can(Permission.RunLockdowns);
+
     public sealed record Row(Guid Id, string Scope, int Round, string Label, int Teams, double Spread, DateTime CreatedAt);
 
     public List<Row> Rows { get; private set; } = [];
@@ -48,6 +54,11 @@ public sealed class IndexModel(SweepDesk desk, CordonDb db, ISites sites, Catalo
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
+        if (!CanPlan)
+        {
+            return Forbid();
+        }
+
         var (sweep, _, error) = await desk.CreateAsync(new SweepRequest(RequestId == Guid.Empty ? null : RequestId, LockdownId, LockdownId is null ? CompoundIds : null, Round, Label, Teams), cancellationToken);
         if (error is not null)
         {
@@ -64,6 +75,11 @@ public sealed class IndexModel(SweepDesk desk, CordonDb db, ISites sites, Catalo
     {
         Rows = await desk.Visible().AsNoTracking().OrderByDescending(s => s.CreatedAt).Take(100)
             .Select(s => new Row(s.Id, s.Scope, s.Round, s.Label, s.Teams, s.Spread, s.CreatedAt)).ToListAsync(cancellationToken);
+        if (!CanPlan)
+        {
+            return;
+        }
+
         Lockdowns = await sites.InForceAsync(db, cancellationToken);
         Compounds = [.. (await db.Compounds.AsNoTracking().OrderBy(c => c.Name).Select(c => new { c.Id, c.Name }).ToListAsync(cancellationToken)).Select(c => (c.Id, c.Name))];
     }
