@@ -89,9 +89,15 @@ public sealed class SweepRounds(CordonDb db, LocalTime time)
             return [];
         }
 
-        var visits = await VisitsAsync(previous.Id, cancellationToken);
-        var covered = (await FlatsAsync(previous.Id, null, cancellationToken)).Select(f => f.FlatId).ToHashSet();
-        return [.. flats.Where(f => covered.Contains(f.FlatId) && !Resolved(visits[f.FlatId]))
+        // Only this packet's flats: sixteen packets of one order read the previous round once between them.
+        var flatIds = flats.Select(f => f.FlatId).ToList();
+        var buildingIds = flats.Select(f => f.BuildingId).Distinct().ToList();
+        var visits = (await db.Set<SweepVisit>().AsNoTracking().Where(v => v.SweepId == previous.Id && flatIds.Contains(v.FlatId))
+            .Select(v => new VisitRow(v.FlatId, v.Outcome, v.Occupants, "", 0, "", v.VisitedAt, v.Team)).ToListAsync(cancellationToken))
+            .OrderBy(v => v.VisitedAt).ToLookup(v => v.FlatId);
+        var covered = (await db.Set<SweepEntrance>().AsNoTracking().Where(e => e.SweepId == previous.Id && buildingIds.Contains(e.BuildingId))
+            .Select(e => new { e.BuildingId, e.Entrance }).ToListAsync(cancellationToken)).Select(e => (e.BuildingId, e.Entrance)).ToHashSet();
+        return [.. flats.Where(f => covered.Contains((f.BuildingId, f.Entrance)) && !Resolved(visits[f.FlatId]))
             .Select(f => (f, visits[f.FlatId].LastOrDefault() is { } last ? VisitDesk.Code(last.Outcome) : "unvisited", previous.Round))];
     }
 
