@@ -1,6 +1,7 @@
 using Cordon.Features.Account;
 using Cordon.Features.Admin;
 using Cordon.Features.Demo;
+using Cordon.Features.Hotline;
 using Cordon.Features.Ledger;
 using Cordon.Features.Lockdowns;
 using Cordon.Features.Notifications;
@@ -23,6 +24,7 @@ return await Hosting.RunAsync(args, builder =>
     builder.AddLockdowns();
     builder.AddStaffing();
     builder.AddSweeps();
+    builder.AddHotline();
     builder.AddNotifications();
     builder.AddOffline();
     builder.AddAdmin();
@@ -35,6 +37,7 @@ return await Hosting.RunAsync(args, builder =>
     app.MapLockdowns();
     app.MapStaffing();
     app.MapSweeps();
+    app.MapHotline();
 });
 
 /// <summary>The entry point, visible to the integration tests' factory.</summary>

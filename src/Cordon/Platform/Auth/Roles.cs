@@ -68,6 +68,9 @@ public enum Permission
 
     /// <summary>Walk a sweep team's packet and record door-to-door visits (staff and volunteers of the jurisdiction).</summary>
     VisitDoors,
+
+    /// <summary>Answer the resident hotline: record requests, take them over, call back and close them (in jurisdiction).</summary>
+    AnswerHotline,
 }
 
 public static class RolePermissions
@@ -80,15 +83,15 @@ public static class RolePermissions
             Permission.ViewResidents, Permission.EditLedger, Permission.ImportLedger, Permission.ExportLedger,
             Permission.ExportPersonalData, Permission.RevealPersonalData, Permission.SeePhones,
             Permission.ManageTesting, Permission.Sample, Permission.ReportResults, Permission.Command, Permission.ViewAudit, Permission.RunLockdowns,
-            Permission.ManageStaff, Permission.VisitDoors,
+            Permission.ManageStaff, Permission.VisitDoors, Permission.AnswerHotline,
         ],
         [Roles.Staff] =
         [
             Permission.ViewResidents, Permission.EditLedger, Permission.ImportLedger, Permission.ExportLedger,
             Permission.RevealPersonalData, Permission.SeePhones, Permission.ManageTesting, Permission.Sample, Permission.RunLockdowns,
-            Permission.VisitDoors,
+            Permission.VisitDoors, Permission.AnswerHotline,
         ],
-        [Roles.Volunteer] = [Permission.ViewResidents, Permission.VisitDoors],
+        [Roles.Volunteer] = [Permission.ViewResidents, Permission.VisitDoors, Permission.AnswerHotline],
         [Roles.Sampler] = [Permission.Sample],
         [Roles.Lab] = [Permission.ReportResults],
     };
