@@ -189,4 +189,45 @@ public sealed class HotlineTests(HotlineApp fixture) : IClassFixture<HotlineApp>
         Assert.Equal("request_flat_not_found", (await JsonAsync(elsewhere)).GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await (await fixture.App.ApiAsync("sampler")).GetAsync("/api/v1/requests")).StatusCode);
     }
+
+    [Fact]
+    public async Task TheDutyDeskRecordsACallShowsADuplicateBeforeSavingAndClosesAfterACallback()
+    {
+        var pages = await fixture.App.PagesAsync("staff");
+        var compound = await fixture.App.DbAsync(db => db.Compounds.Where(c => c.Name == "国定路400弄").Select(c => c.Id).SingleAsync());
+        var room = await fixture.App.DbAsync(db => db.Flats.Where(f => f.CompoundId == compound)
+            .Join(db.Buildings, f => f.BuildingId, b => b.Id, (f, b) => new { b.Number, f.Entrance, f.Room }).OrderBy(x => x.Room).FirstAsync());
+        var fields = new Dictionary<string, string>
+        {
+            ["CallerPhone"] = "13800009999",
+            ["CompoundId"] = compound.ToString(),
+            ["Room"] = $"{room.Number}-{room.Entrance}-{room.Room}",
+            ["Category"] = "medicine",
+            ["Urgent"] = "true",
+            ["Text"] = "老人心脏药吃完了",
+            ["Channel"] = "phone",
+        };
+        var saved = await pages.SubmitAsync("/Hotline", fields, "form#intake");
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var link = saved.Headers.Location!.ToString();
+        var details = await pages.PageAsync(link);
+        Assert.Contains("老人心脏药吃完了", details.QuerySelector(".request-text")!.TextContent, StringComparison.Ordinal);
+        Assert.Matches(@"R1201-\d{4}", details.QuerySelector("h1")!.TextContent);
+
+        // The same phone about the same thing: shown first, nothing saved until the person decides.
+        var before = await fixture.App.DbAsync(db => db.Set<HotlineRequest>().CountAsync());
+        var again = await pages.SubmitAsync("/Hotline", fields, "form#intake");
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var shown = await PageClient.ParseAsync(await again.Content.ReadAsStringAsync());
+        Assert.NotNull(shown.QuerySelector("#duplicates button[name='into']"));
+        Assert.Equal(before, await fixture.App.DbAsync(db => db.Set<HotlineRequest>().CountAsync()));
+
+        var closeTooEarly = await pages.SubmitAsync(link, [], "form[action*='handler=Close']");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, closeTooEarly.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await pages.SubmitAsync(link, new() { ["outcome"] = "resolved", ["satisfied"] = "true", ["note"] = "已送药上门" }, "form#callback")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await pages.SubmitAsync(link, [], "form[action*='handler=Close']")).StatusCode);
+        var closed = await pages.PageAsync(link);
+        Assert.Contains("已办结", closed.QuerySelector(".page-head")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(closed.QuerySelector("form#callback"));
+    }
 }
