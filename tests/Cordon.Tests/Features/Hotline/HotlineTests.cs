@@ -229,5 +229,13 @@ public sealed class HotlineTests(HotlineApp fixture) : IClassFixture<HotlineApp>
         var closed = await pages.PageAsync(link);
         Assert.Contains("已办结", closed.QuerySelector(".page-head")!.TextContent, StringComparison.Ordinal);
         Assert.Null(closed.QuerySelector("form#callback"));
+
+        // No address given: the caller's number in the ledger finds the flat (for a role that may search by number).
+        var resident = await fixture.App.DbAsync(db => db.Residents.Where(r => r.CompoundId == compound && r.Phone != null)
+            .GroupBy(r => r.Phone).Where(g => g.Select(r => r.FlatId).Distinct().Count() == 1).Select(g => new { Phone = g.Key, g.First().FlatId }).FirstAsync());
+        var byPhone = await pages.SubmitAsync("/Hotline", new() { ["CallerPhone"] = resident.Phone!, ["Category"] = "question", ["Text"] = "何时送菜", ["Channel"] = "phone" }, "form#intake");
+        Assert.Equal(HttpStatusCode.Redirect, byPhone.StatusCode);
+        var found = Guid.Parse(byPhone.Headers.Location!.ToString().Split("id=")[1]);
+        Assert.Equal(resident.FlatId, await fixture.App.DbAsync(db => db.Set<HotlineRequest>().Where(r => r.Id == found).Select(r => r.FlatId).SingleAsync()));
     }
 }

@@ -21,6 +21,8 @@ public sealed class DetailsModel(HotlineDesk desk, Caller caller, Catalog catalo
 
     public DateTime Now { get; private set; }
 
+    public bool Mine => Item.OwnerId is { } o && o == caller.UserId;
+
     public Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken) => ShowAsync(id, null, cancellationToken);
 
     public Task<IActionResult> OnPostTakeAsync(Guid id, CancellationToken cancellationToken) => ActAsync(id, r => desk.AssignAsync(r, null, cancellationToken), cancellationToken);

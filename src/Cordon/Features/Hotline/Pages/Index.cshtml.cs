@@ -1,6 +1,7 @@
 using Cordon.Platform.Auth;
 using Cordon.Platform.Data;
 using Cordon.Platform.Localization;
+using Cordon.Platform.People;
 using Cordon.Platform.Places;
 using Cordon.Platform.Time;
 using Cordon.Platform.Web;
@@ -16,7 +17,7 @@ namespace Cordon.Features.Hotline.Pages;
 /// duplicates shown before saving, then the open requests by deadline; mine, overdue, closed; today's figures.
 /// </summary>
 [Authorize(Policy = "perm:" + nameof(Permission.AnswerHotline))]
-public sealed class IndexModel(HotlineDesk desk, CordonDb db, Catalog catalog, LocalTime time, TimeProvider clock) : PageModel
+public sealed class IndexModel(HotlineDesk desk, CordonDb db, Catalog catalog, LocalTime time, TimeProvider clock, Caller caller) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? View { get; set; }
@@ -80,6 +81,13 @@ public sealed class IndexModel(HotlineDesk desk, CordonDb db, Catalog catalog, L
             }
 
             flatId = found;
+        }
+        else if (CompoundId is null && caller.MaySearchByNumber() && Platform.People.ResidentRules.PhoneNumber(CallerPhone).Value is { } phone)
+        {
+            // No address given: the caller's phone in the ledger names the flat when it names exactly one.
+            var flats = await db.Residents.AsNoTracking().Where(r => r.Phone == phone && r.Status != Platform.People.ResidenceStatus.MovedOut)
+                .Select(r => r.FlatId).Distinct().Take(2).ToListAsync(cancellationToken);
+            flatId = flats.Count == 1 ? flats[0] : null;
         }
 
         var command = new RequestCommand(RequestId == Guid.Empty ? null : RequestId, CallerPhone, flatId, Category, Urgent ? "urgent" : "normal", Text, null, Channel);
