@@ -72,8 +72,8 @@ public sealed class TouchTargetTests(BrowserApp browser, ITestOutputHelper outpu
         return
         [
             (null, ["/Account/Login"]),
-            ("commander", [.. ledger, .. testing, .. lockdowns, "/Audit", "/Staff", "/Staff/Edit", "/Staff/Import", "/Staff/Fatigue", "/CallUps", "/CallUps/New", "/Sweeps"]),
-            ("volunteer", ["/", "/Lockdowns", $"/Lockdowns/Details?id={lockdown}", "/Notifications", "/Testing/Knock", $"/Testing/Rounds/{round}/Missing?buildingId={building}", $"/Ledger/Residents/{resident}"]),
+            ("commander", [.. ledger, .. testing, .. lockdowns, "/Audit", "/Staff", "/Staff/Edit", "/Staff/Import", "/Staff/Fatigue", "/CallUps", "/CallUps/New", "/Sweeps", "/Hotline"]),
+            ("volunteer", ["/", "/Sweeps", "/Hotline", "/Lockdowns", $"/Lockdowns/Details?id={lockdown}", "/Notifications", "/Testing/Knock", $"/Testing/Rounds/{round}/Missing?buildingId={building}", $"/Ledger/Residents/{resident}"]),
             ("sampler", ["/", "/Testing", "/Testing/Sample"]),
             ("admin", ["/Admin/Users", $"/Admin/Users/Edit/{user}", "/Audit", "/Admin/Robot", "/Lockdowns/Plan"]),
         ];
