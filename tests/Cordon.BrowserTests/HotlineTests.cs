@@ -11,7 +11,7 @@ public sealed class HotlineTests(BrowserApp browser)
         var page = await browser.PageAsync(360, 780);
         await LedgerTests.SignInAsync(page, "staff");
         await page.GotoAsync("/Hotline");
-        await page.GetByLabel("来电号码").FillAsync("13800001234");
+        await page.GetByLabel("来电号码", new() { Exact = true }).FillAsync("13800001234");
         await page.GetByLabel("小区").SelectOptionAsync(new SelectOptionValue { Label = "国定路400弄" });
         await page.GetByLabel("楼号室号").FillAsync("1-1-101");
         await page.GetByLabel("类别").SelectOptionAsync("medicine");
