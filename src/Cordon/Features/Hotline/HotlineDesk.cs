@@ -275,7 +275,7 @@ public sealed class HotlineDesk(CordonDb db, Caller caller, Catalog catalog, Loc
             return await SaveAsync(r, cancellationToken);
         }
 
-        if (await HotlineUsersAsync(cancellationToken) is var users && users.SingleOrDefault(u => u.Id == userId) is not { } user)
+        if ((await HotlineUsersAsync(cancellationToken)).SingleOrDefault(u => u.Id == userId) is not { } user)
         {
             return RequestErrors.UserInvalid;
         }

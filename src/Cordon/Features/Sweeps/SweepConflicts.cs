@@ -128,6 +128,5 @@ public sealed class SweepConflicts(Caller caller, Catalog catalog, VisitDesk vis
         }
     }
 
-    private string T(string key, params object?[] args) =>
-        string.Format(CultureInfo.InvariantCulture, catalog.Find(key, CultureInfo.CurrentUICulture) ?? key, args);
+    private string T(string key, params object?[] args) => catalog.Text(key, args);
 }

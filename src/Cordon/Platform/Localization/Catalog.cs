@@ -47,6 +47,10 @@ public sealed class Catalog
     public string? Find(string key, CultureInfo culture) =>
         _strings.TryGetValue(key, out var values) ? values[IsEnglish(culture) ? 1 : 0] : null;
 
+    /// <summary>The text in the current UI language with its arguments; the key itself when the catalog has none.</summary>
+    public string Text(string key, params object?[] args) =>
+        string.Format(CultureInfo.InvariantCulture, Find(key, CultureInfo.CurrentUICulture) ?? key, args);
+
     /// <summary>Both languages, for messages that must carry both (API errors, import reports).</summary>
     public (string Zh, string En) Both(string key, params object?[] args)
     {

@@ -412,6 +412,5 @@ public sealed class Proposals(CordonDb db, Caller caller, Catalog catalog, Local
         _ => kind.ToString().ToLowerInvariant(),
     };
 
-    private string T(string key, params object?[] args) =>
-        string.Format(CultureInfo.InvariantCulture, catalog.Find(key, CultureInfo.CurrentUICulture) ?? key, args);
+    private string T(string key, params object?[] args) => catalog.Text(key, args);
 }

@@ -135,6 +135,5 @@ public sealed class SamplingConflicts(CordonDb db, Caller caller, SampleWriter w
         }
     }
 
-    private string T(string key, params object?[] args) =>
-        string.Format(System.Globalization.CultureInfo.InvariantCulture, catalog.Find(key, System.Globalization.CultureInfo.CurrentUICulture) ?? key, args);
+    private string T(string key, params object?[] args) => catalog.Text(key, args);
 }
