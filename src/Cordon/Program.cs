@@ -1,5 +1,6 @@
 using Cordon.Features.Account;
 using Cordon.Features.Admin;
+using Cordon.Features.Care;
 using Cordon.Features.Demo;
 using Cordon.Features.Hotline;
 using Cordon.Features.Ledger;
@@ -25,6 +26,7 @@ return await Hosting.RunAsync(args, builder =>
     builder.AddStaffing();
     builder.AddSweeps();
     builder.AddHotline();
+    builder.AddCare();
     builder.AddNotifications();
     builder.AddOffline();
     builder.AddAdmin();
@@ -38,6 +40,7 @@ return await Hosting.RunAsync(args, builder =>
     app.MapStaffing();
     app.MapSweeps();
     app.MapHotline();
+    app.MapCare();
 });
 
 /// <summary>The entry point, visible to the integration tests' factory.</summary>

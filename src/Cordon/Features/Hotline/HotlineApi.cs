@@ -27,6 +27,7 @@ public static class HotlineApi
             Act(id, desk, catalog, r => desk.CallbackAsync(r, body.At, body.Outcome, body.Satisfied, body.Note, ct), ct));
         requests.MapPost("/{id:guid}/notes", (Guid id, ReasonBody body, HotlineDesk desk, Catalog catalog, CancellationToken ct) =>
             Act(id, desk, catalog, r => desk.NoteAsync(r, body.Reason, ct), ct));
+        requests.MapPost("/{id:guid}/care-tasks", CareTask);
         requests.MapPost("/{id:guid}/close", (Guid id, HotlineDesk desk, Catalog catalog, CancellationToken ct) => Act(id, desk, catalog, r => desk.CloseAsync(r, ct), ct));
         return app;
     }
@@ -36,6 +37,20 @@ public static class HotlineApi
     public sealed record ReasonBody(string? Reason);
 
     public sealed record MergeBody(Guid? IntoId);
+
+    public sealed record CareBody(Guid? ResidentId, string? Kind, DateTime? DueAt, string? Recurrence, string? Note);
+
+    /// <summary>One step from a medicine or medical call to a care task: 201 with the task, 200 when it exists already.</summary>
+    public static async Task<Results<Created<Platform.Care.CareTaskRef>, ProblemHttpResult>> CareTask(Guid id, CareBody body, HotlineDesk desk, Catalog catalog, CancellationToken cancellationToken)
+    {
+        if (await desk.FindAsync(id, cancellationToken) is not { } request)
+        {
+            return catalog.Problem(RequestErrors.NotFound);
+        }
+
+        var (task, error) = await desk.OrderCareAsync(request, body.ResidentId, body.Kind, body.DueAt, body.Recurrence, body.Note, cancellationToken);
+        return error is not null ? catalog.Problem(error) : TypedResults.Created($"/api/v1/care/tasks/{task!.Id}", task);
+    }
 
     public sealed record CallbackBody(DateTime? At, string? Outcome, bool? Satisfied, string? Note);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cordon.Platform.Auth;
+using Cordon.Platform.Care;
 using Cordon.Platform.Clock;
 using Cordon.Platform.Data;
 using Cordon.Platform.Localization;
@@ -45,6 +46,8 @@ public static class RequestErrors
     public static readonly Error CallbackMissing = new("callback_missing");
     public static readonly Error Changed = new("request_changed", StatusCodes.Status409Conflict);
     public static readonly Error StateInvalid = new("request_state_invalid");
+    public static readonly Error ResidentNotInFlat = new("request_resident_not_in_flat");
+    public static readonly Error CareNotAllowed = new("request_care_not_allowed", StatusCodes.Status403Forbidden);
 }
 
 /// <summary>
@@ -52,7 +55,7 @@ public static class RequestErrors
 /// duplicates shown at intake, hand-over that takes effect only when accepted, callbacks, closing only after one.
 /// Every query goes through the jurisdiction filter of the request's flat.
 /// </summary>
-public sealed class HotlineDesk(CordonDb db, Caller caller, Catalog catalog, LocalTime time, TimeProvider clock, Notifier notifier)
+public sealed class HotlineDesk(CordonDb db, Caller caller, Catalog catalog, LocalTime time, TimeProvider clock, Notifier notifier, ICareTasks care)
 {
     public const string SubjectType = "request";
     public const int MaxList = 300;
@@ -236,10 +239,7 @@ public sealed class HotlineDesk(CordonDb db, Caller caller, Catalog catalog, Loc
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var flatIds = requests.Where(r => r.FlatId is not null).Select(r => r.FlatId!.Value).Distinct().ToList();
-        var places = await db.Flats.AsNoTracking().Where(f => flatIds.Contains(f.Id))
-            .Join(db.Buildings, f => f.BuildingId, b => b.Id, (f, b) => new { f.Id, b.Number, f.Entrance, f.Room, b.Entrances, b.CompoundId })
-            .Join(db.Compounds, x => x.CompoundId, c => c.Id, (x, c) => new { x.Id, Address = c.Name + " " + Address.Format(x.Number, x.Entrance, x.Room, x.Entrances) })
-            .ToDictionaryAsync(x => x.Id, x => x.Address, cancellationToken);
+        var places = await db.FlatAddressesAsync(flatIds, cancellationToken);
         var ids = requests.Select(r => r.Id).ToList();
         var events = history
             ? (await db.Set<RequestEvent>().AsNoTracking().Where(e => ids.Contains(e.RequestId)).OrderBy(e => e.At).ToListAsync(cancellationToken)).ToLookup(e => e.RequestId)
@@ -441,6 +441,67 @@ public sealed class HotlineDesk(CordonDb db, Caller caller, Catalog catalog, Loc
         await CloseDeadlineAsync(r, now, cancellationToken);
         return await SaveAsync(r, cancellationToken);
     }
+
+    /// <summary>
+    /// A medicine or medical call becomes care tasks in one step: for a resident of the request's flat, the kind (送药,
+    /// 就医…), due by the request's deadline unless told; the task links back to the request and the request's
+    /// history names it. The same resident and kind twice is one task.
+    /// </summary>
+    public async Task<(CareTaskRef? Task, Error? Error)> OrderCareAsync(HotlineRequest r, Guid? residentId, string? kind, DateTime? dueAt, string? recurrence, string? note, CancellationToken cancellationToken)
+    {
+        if (!caller.Can(Permission.ProvideCare))
+        {
+            return (null, RequestErrors.CareNotAllowed);
+        }
+
+        if (r.State != RequestState.Open)
+        {
+            return (null, RequestErrors.NotOpen);
+        }
+
+        if (r.FlatId is not { } flat)
+        {
+            return (null, RequestErrors.FlatRequired);
+        }
+
+        if (residentId is not { } resident || !await db.Residents.AnyAsync(x => x.Id == resident && x.FlatId == flat && x.Status != ResidenceStatus.MovedOut, cancellationToken))
+        {
+            return (null, RequestErrors.ResidentNotInFlat);
+        }
+
+        var text = note is { Length: > 0 } ? note : r.Text.Length <= 500 ? r.Text : r.Text[..500];
+        var before = (await care.ForSourceAsync("request", r.Id, cancellationToken)).Select(t => t.Id).ToHashSet();
+        var (task, error) = await care.OrderAsync(new CareOrder(resident, kind ?? (r.Category == RequestCategory.Medical ? "hospital" : "medicine"), dueAt ?? r.DueAt, recurrence, text,
+            "request", r.Id, r.Number, Link(r.Id)), cancellationToken);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (!before.Contains(task!.Id))
+        {
+            db.Set<RequestEvent>().Add(new RequestEvent
+            {
+                SubdistrictId = r.SubdistrictId,
+                RequestId = r.Id,
+                At = now,
+                Kind = "care_task",
+                By = caller.UserName,
+                To = catalog.Both("care.kind." + task.Kind).Zh,
+            });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return (task, null);
+    }
+
+    /// <summary>The people of the request's flat, for whom a care task can be made.</summary>
+    public async Task<List<(Guid Id, string Name)>> FlatResidentsAsync(HotlineRequest r, CancellationToken cancellationToken) =>
+        r.FlatId is not { } flat ? [] : [.. (await db.Residents.AsNoTracking().Where(x => x.FlatId == flat && x.Status != ResidenceStatus.MovedOut)
+            .OrderBy(x => x.Name).Select(x => new { x.Id, x.Name }).Take(30).ToListAsync(cancellationToken)).Select(x => (x.Id, x.Name))];
+
+    public Task<IReadOnlyList<CareTaskRef>> CareTasksAsync(Guid requestId, CancellationToken cancellationToken) => care.ForSourceAsync("request", requestId, cancellationToken);
 
     /// <summary>A day's figures (Asia/Shanghai): received, closed, open past their deadline, and the share closed in time.</summary>
     public async Task<RequestStats> StatsAsync(DateOnly day, CancellationToken cancellationToken)

@@ -11,6 +11,7 @@ public static class HotlineFeature
         builder.Services.AddNavItem("nav.hotline", "/Hotline", Permission.AnswerHotline, 28);
         builder.Services.AddScoped<HotlineDesk>();
         builder.Services.AddScoped<Platform.Clock.IDeadlineSubject, RequestSubject>();
+        builder.Services.AddSingleton<Platform.Care.ICareSignals, HotlineCareSignals>();
         return builder;
     }
 

@@ -137,6 +137,9 @@ public sealed class SweepVisit : IInJurisdiction, IAudited
 
     public NeedTag Needs { get; set; }
 
+    /// <summary>缺药: the people there are short of medicine (not a ledger tag; the care register picks it up).</summary>
+    public bool NeedsMedicine { get; set; }
+
     public string Note { get; set; } = "";
 
     public DateTime VisitedAt { get; set; }

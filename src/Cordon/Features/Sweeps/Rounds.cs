@@ -145,11 +145,7 @@ public sealed class SweepRounds(CordonDb db, LocalTime time)
         return new RoundComparison(rounds, [.. changed.Take(MaxListed).Select(Row)], [.. never.Take(MaxListed).Select(Row)], changed.Count > MaxListed || never.Count > MaxListed);
     }
 
-    public async Task<Dictionary<Guid, string>> AddressesAsync(List<Guid> flatIds, CancellationToken cancellationToken) =>
-        await db.Flats.AsNoTracking().Where(f => flatIds.Contains(f.Id))
-            .Join(db.Buildings, f => f.BuildingId, b => b.Id, (f, b) => new { f.Id, b.Number, f.Entrance, f.Room, b.Entrances, b.CompoundId })
-            .Join(db.Compounds, x => x.CompoundId, c => c.Id, (x, c) => new { x.Id, c.Name, x.Number, x.Entrance, x.Room, x.Entrances })
-            .ToDictionaryAsync(x => x.Id, x => x.Name + " " + Address.Format(x.Number, x.Entrance, x.Room, x.Entrances), cancellationToken);
+    public Task<Dictionary<Guid, string>> AddressesAsync(List<Guid> flatIds, CancellationToken cancellationToken) => db.FlatAddressesAsync(flatIds, cancellationToken);
 
     /// <summary>People found at doors who arrived within 14 days (their proposals carry the date).</summary>
     private Task<int> ArrivalsAsync(Guid sweepId, DateOnly from, CancellationToken cancellationToken) =>

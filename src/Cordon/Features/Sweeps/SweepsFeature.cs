@@ -14,6 +14,7 @@ public static class SweepsFeature
         builder.Services.AddScoped<VisitDesk>();
         builder.Services.AddScoped<Platform.Offline.IConflictResolver, SweepConflicts>();
         builder.Services.AddSingleton<Platform.Sites.ISiteSection>(new SweepsSection());
+        builder.Services.AddSingleton<Platform.Care.ICareSignals, SweepCareSignals>();
         return builder;
     }
 

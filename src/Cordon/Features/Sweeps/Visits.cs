@@ -382,6 +382,7 @@ public sealed class VisitDesk(CordonDb db, Caller caller, Catalog catalog, Local
             Visitors = JsonSerializer.Serialize(guests, CordonDb.AuditJson),
             VisitorCount = guests.Count,
             Needs = needs,
+            NeedsMedicine = outcome == VisitOutcome.Answered && (command.Needs?.Any(IsMedicine) == true || residents.Any(r => r?.Needs?.Any(IsMedicine) == true)),
             Note = note,
             VisitedAt = visitedAt,
             RecordedAt = now,
@@ -443,6 +444,8 @@ public sealed class VisitDesk(CordonDb db, Caller caller, Catalog catalog, Local
             .Join(db.Set<SweepEntrance>().Where(e => e.SweepId == sweep.Id), f => new { f.BuildingId, f.Entrance }, e => new { e.BuildingId, e.Entrance },
                 (f, e) => new VisitFlat(f.Id, f.SubdistrictId, f.NeighborhoodId, f.CompoundId, f.BuildingId, f.IsVacant, e.Team))
             .SingleOrDefaultAsync(cancellationToken);
+
+    private static bool IsMedicine(string? code) => string.Equals(code, "medicine", StringComparison.OrdinalIgnoreCase);
 
     private static (NeedTag Tags, string? Field) Needs(List<string?>? codes, string field)
     {

@@ -71,6 +71,9 @@ public enum Permission
 
     /// <summary>Answer the resident hotline: record requests, take them over, call back and close them (in jurisdiction).</summary>
     AnswerHotline,
+
+    /// <summary>Keep the care register and work care tasks for vulnerable residents (meals, medicine, trips to hospital), in jurisdiction.</summary>
+    ProvideCare,
 }
 
 public static class RolePermissions
@@ -83,15 +86,15 @@ public static class RolePermissions
             Permission.ViewResidents, Permission.EditLedger, Permission.ImportLedger, Permission.ExportLedger,
             Permission.ExportPersonalData, Permission.RevealPersonalData, Permission.SeePhones,
             Permission.ManageTesting, Permission.Sample, Permission.ReportResults, Permission.Command, Permission.ViewAudit, Permission.RunLockdowns,
-            Permission.ManageStaff, Permission.VisitDoors, Permission.AnswerHotline,
+            Permission.ManageStaff, Permission.VisitDoors, Permission.AnswerHotline, Permission.ProvideCare,
         ],
         [Roles.Staff] =
         [
             Permission.ViewResidents, Permission.EditLedger, Permission.ImportLedger, Permission.ExportLedger,
             Permission.RevealPersonalData, Permission.SeePhones, Permission.ManageTesting, Permission.Sample, Permission.RunLockdowns,
-            Permission.VisitDoors, Permission.AnswerHotline,
+            Permission.VisitDoors, Permission.AnswerHotline, Permission.ProvideCare,
         ],
-        [Roles.Volunteer] = [Permission.ViewResidents, Permission.VisitDoors, Permission.AnswerHotline],
+        [Roles.Volunteer] = [Permission.ViewResidents, Permission.VisitDoors, Permission.AnswerHotline, Permission.ProvideCare],
         [Roles.Sampler] = [Permission.Sample],
         [Roles.Lab] = [Permission.ReportResults],
     };

@@ -29,6 +29,15 @@ public sealed record GridMark(string CssClass, string LabelKey);
 
 public static class GridQueries
 {
+    /// <summary>"政立路580弄 3号 2单元 201" for each flat the caller may see (the one way every list names a flat).</summary>
+    public static async Task<Dictionary<Guid, string>> FlatAddressesAsync(this CordonDb db, IReadOnlyCollection<Guid> flatIds, CancellationToken cancellationToken = default) =>
+        flatIds.Count == 0
+            ? []
+            : await db.Flats.AsNoTracking().Where(f => flatIds.Contains(f.Id))
+                .Join(db.Buildings, f => f.BuildingId, b => b.Id, (f, b) => new { f.Id, b.Number, f.Entrance, f.Room, b.Entrances, b.CompoundId })
+                .Join(db.Compounds, x => x.CompoundId, c => c.Id, (x, c) => new { x.Id, c.Name, x.Number, x.Entrance, x.Room, x.Entrances })
+                .ToDictionaryAsync(x => x.Id, x => x.Name + " " + Address.Format(x.Number, x.Entrance, x.Room, x.Entrances), cancellationToken);
+
     public static async Task<BuildingGrid?> GridAsync(this CordonDb db, Guid buildingId, CancellationToken cancellationToken = default)
     {
         var building = await db.Buildings.AsNoTracking()

@@ -21,6 +21,13 @@ public sealed class DetailsModel(HotlineDesk desk, Caller caller, Catalog catalo
 
     public DateTime Now { get; private set; }
 
+    public IReadOnlyList<Platform.Care.CareTaskRef> CareTasks { get; private set; } = [];
+
+    public List<(Guid Id, string Name)> FlatResidents { get; private set; } = [];
+
+    /// <summary>Calls about medicine, a doctor or food can become care tasks from here (for those who may care for residents).</summary>
+    public bool CanOrderCare => Item.State == "open" && Item.FlatId is not null && caller.Can(Permission.ProvideCare) && Item.Category is "medicine" or "medical" or "food";
+
     public bool Mine => Item.OwnerId is { } o && o == caller.UserId;
 
     public Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken) => ShowAsync(id, null, cancellationToken);
@@ -40,6 +47,17 @@ public sealed class DetailsModel(HotlineDesk desk, Caller caller, Catalog catalo
         ActAsync(id, r => desk.CallbackAsync(r, null, outcome, outcome == "resolved" || outcome == "unresolved" ? satisfied : null, note, cancellationToken), cancellationToken);
 
     public Task<IActionResult> OnPostNoteAsync(Guid id, string? note, CancellationToken cancellationToken) => ActAsync(id, r => desk.NoteAsync(r, note, cancellationToken), cancellationToken);
+
+    public async Task<IActionResult> OnPostCareAsync(Guid id, Guid? residentId, string? kind, CancellationToken cancellationToken)
+    {
+        if (await desk.FindAsync(id, cancellationToken) is not { } request)
+        {
+            return NotFound();
+        }
+
+        var (task, error) = await desk.OrderCareAsync(request, residentId, kind, null, null, null, cancellationToken);
+        return error is not null ? await ShowAsync(id, error, cancellationToken) : Redirect(task!.Link);
+    }
 
     public Task<IActionResult> OnPostCloseAsync(Guid id, CancellationToken cancellationToken) => ActAsync(id, r => desk.CloseAsync(r, cancellationToken), cancellationToken);
 
@@ -63,6 +81,8 @@ public sealed class DetailsModel(HotlineDesk desk, Caller caller, Catalog catalo
         Now = clock.GetUtcNow().UtcDateTime;
         Item = (await desk.ViewsAsync([request], history: true, cancellationToken))[0];
         Users = await desk.HotlineUsersAsync(cancellationToken);
+        CareTasks = caller.Can(Permission.ProvideCare) ? await desk.CareTasksAsync(id, cancellationToken) : [];
+        FlatResidents = await desk.FlatResidentsAsync(request, cancellationToken);
         Response.Headers.CacheControl = "no-store";
         if (error is not null)
         {

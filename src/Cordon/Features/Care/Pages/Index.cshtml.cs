@@ -1,0 +1,57 @@
+using Cordon.Platform.Auth;
+using Cordon.Platform.Data;
+using Cordon.Platform.Localization;
+using Cordon.Platform.Web;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cordon.Features.Care.Pages;
+
+/// <summary>The needs register: who needs what and how often, per compound; who has not been reached today; a contact logged in two taps.</summary>
+[Authorize(Policy = "perm:" + nameof(Permission.ProvideCare))]
+public sealed class IndexModel(CareRegister register, CordonDb db, Catalog catalog) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public Guid? CompoundId { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public bool NotContacted { get; set; }
+
+    public CareRegisterView Register { get; private set; } = null!;
+
+    public List<(Guid Id, string Name)> Compounds { get; private set; } = [];
+
+    public string? Message { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public string Every(string recurrence) => CarePlans.Describe(recurrence, catalog);
+
+    public Task OnGetAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    public async Task<IActionResult> OnPostContactAsync(Guid residentId, Guid contactId, string? channel, string? outcome, string? note, CancellationToken cancellationToken)
+    {
+        var (_, _, failure) = await register.ContactAsync(new ContactCommand(contactId, residentId, channel, outcome, note, null), cancellationToken);
+        if (failure is not null)
+        {
+            Error = catalog.Message(failure.Error, failure.Args);
+            Response.StatusCode = failure.Error.Status;
+        }
+        else
+        {
+            Message = catalog.Text("care.contact-saved");
+        }
+
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        Response.Headers.CacheControl = "no-store";
+        Register = await register.ListAsync(CompoundId, null, NotContacted, cancellationToken);
+        Compounds = [.. (await db.Compounds.AsNoTracking().OrderBy(c => c.Name).Select(c => new { c.Id, c.Name }).ToListAsync(cancellationToken)).Select(c => (c.Id, c.Name))];
+    }
+}
