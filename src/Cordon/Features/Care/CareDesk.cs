@@ -130,7 +130,7 @@ public sealed class CareDesk(CordonDb db, Caller caller, Catalog catalog, LocalT
             return (null, false, new CareFailure(CareErrors.RecurrenceInvalid, "recurrence", wrong));
         }
 
-        var (note, noteOk) = Reasons.Check(body.Note, 500);
+        var (note, noteOk) = Reasons.Note(body.Note, 500);
         if (!noteOk)
         {
             return (null, false, new CareFailure(CareErrors.TextInvalid, "note"));
@@ -351,7 +351,7 @@ public sealed class CareDesk(CordonDb db, Caller caller, Catalog catalog, LocalT
             return WrongState(t);
         }
 
-        var (text, ok) = Reasons.Check(outcome, 500);
+        var (text, ok) = Reasons.Note(outcome, 500);
         if (!ok)
         {
             return new CareFailure(CareErrors.TextInvalid, "outcome");
@@ -395,7 +395,7 @@ public sealed class CareDesk(CordonDb db, Caller caller, Catalog catalog, LocalT
             return new CareFailure(CareErrors.ConfirmViaInvalid, "via");
         }
 
-        var (text, ok) = Reasons.Check(note, 300);
+        var (text, ok) = Reasons.Note(note, 300);
         if (!ok)
         {
             return new CareFailure(CareErrors.TextInvalid, "note");
@@ -509,7 +509,7 @@ public sealed class CareDesk(CordonDb db, Caller caller, Catalog catalog, LocalT
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var (field, value, max) in new[] { ("vehicle", trip.Vehicle, 32), ("driver", trip.Driver, 64), ("destination", trip.Destination, 100), ("handedOverTo", trip.HandedOverTo, 64) })
         {
-            var (text, ok) = Reasons.Check(value, max);
+            var (text, ok) = Reasons.Note(value, max);
             if (!ok)
             {
                 return new CareFailure(CareErrors.TextInvalid, field);

@@ -167,7 +167,7 @@ public sealed class CareRegister(CordonDb db, Caller caller, LocalTime time, Tim
             return (null, false, new CareFailure(CareErrors.ContactInvalid, "outcome"));
         }
 
-        var (note, ok) = Reasons.Check(body.Note, 300);
+        var (note, ok) = Reasons.Note(body.Note, 300);
         if (!ok)
         {
             return (null, false, new CareFailure(CareErrors.TextInvalid, "note"));

@@ -146,6 +146,11 @@ public sealed partial record Recurrence(string Text, TimeSpan? Every, string? Fr
             return false;
         }
 
+        if (Frequency == "WEEKLY" && Days.Count == 0 && candidate.DayOfWeek != first.DayOfWeek)
+        {
+            return false;
+        }
+
         if (Frequency == "WEEKLY" && Interval > 1)
         {
             var weeks = (WeekStart(candidate) - WeekStart(first)).Days / 7;

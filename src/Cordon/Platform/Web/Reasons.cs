@@ -23,6 +23,13 @@ public static class Reasons
         var weight = value.Sum(c => !char.IsLetterOrDigit(c) ? 0 : c > '\u2E80' ? 2 : 1);
         return (value, weight >= 4);
     }
+
+    /// <summary>Free text that may be short or empty (a note, a driver's name): cleaned, within <paramref name="max"/>, nothing invisible.</summary>
+    public static (string Value, bool Ok) Note(string? raw, int max)
+    {
+        var value = Text.Clean(raw);
+        return (value, value.Length <= max && !value.Any(c => char.IsControl(c) || Text.IsInvisible(c)));
+    }
 }
 
 /// <summary>Text typed by people, cleaned one way everywhere before it is stored or compared.</summary>

@@ -256,4 +256,33 @@ public sealed class VisitTests(VisitsApp app) : IClassFixture<VisitsApp>
         Assert.Equal(HttpStatusCode.Created, (await volunteer.PostAsJsonAsync($"/api/v1/sweeps/{sweep}/visits", Visit(flats[0].Id, "nobody_home"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await volunteer.GetAsync("/api/v1/ledger/proposals")).StatusCode);
     }
+
+    [Fact]
+    public async Task MedicineFoundAtTheDoorReachesTheCareRegisterAndTheVisitCountsAsTodaysContact()
+    {
+        var staff = await app.ApiAsync("staff");
+        var (sweep, flats) = await SweepAsync(staff);
+        var flat = flats.Where(f => f.Residents.Count > 0).Skip(6).First();
+        var visit = new
+        {
+            id = Guid.CreateVersion7(),
+            flatId = flat.Id,
+            outcome = "answered",
+            occupants = 1,
+            residents = new[] { new { residentId = flat.Residents[0], presence = "here" } },
+            newPeople = Array.Empty<object>(),
+            visitors = Array.Empty<object>(),
+            needs = new[] { "medicine" },
+            note = "降压药只剩两天",
+            deviceId = "test-device",
+            deviceSequence = (long?)null,
+        };
+        Assert.Equal(HttpStatusCode.Created, (await staff.PostAsJsonAsync($"/api/v1/sweeps/{sweep}/visits", visit)).StatusCode);
+
+        var compound = await app.DbAsync(db => db.Compounds.Where(c => c.Name == Compound).Select(c => c.Id).SingleAsync());
+        var register = await staff.GetFromJsonAsync<JsonElement>($"/api/v1/care/register?compoundId={compound}");
+        var entry = register.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("residentId").GetGuid() == flat.Residents[0]);
+        Assert.Contains(entry.GetProperty("needs").EnumerateArray(), n => n.GetProperty("code").GetString() == "medicine" && n.GetProperty("source").GetString() == "sweep");
+        Assert.True(entry.GetProperty("contactedToday").GetBoolean());
+    }
 }

@@ -13,13 +13,27 @@ namespace Cordon.Features.Care.Pages;
 [Authorize(Policy = "perm:" + nameof(Permission.ProvideCare))]
 public sealed class IndexModel(CareRegister register, CordonDb db, Catalog catalog) : PageModel
 {
+    /// <summary>Cards a phone is given at once: a neighborhood has hundreds of people, each card with its own form.</summary>
+    public const int PageSize = 50;
+
     [BindProperty(SupportsGet = true)]
     public Guid? CompoundId { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int PageNumber { get; set; } = 1;
 
     [BindProperty(SupportsGet = true)]
     public bool NotContacted { get; set; }
 
     public CareRegisterView Register { get; private set; } = null!;
+
+    /// <summary>The cards of this page: the register's order (overdue first, then not reached today), a page of it.</summary>
+    public List<RegisterEntry> Shown { get; private set; } = [];
+
+    public bool HasMore => PageNumber * PageSize < Register.Items.Count;
+
+    public string PageLink(int page) =>
+        "/Care?p=" + page + (CompoundId is { } c ? "&CompoundId=" + c : "") + (NotContacted ? "&NotContacted=true" : "");
 
     public List<(Guid Id, string Name)> Compounds { get; private set; } = [];
 
@@ -29,7 +43,16 @@ public sealed class IndexModel(CareRegister register, CordonDb db, Catalog catal
 
     public string Every(string recurrence) => CarePlans.Describe(recurrence, catalog);
 
-    public Task OnGetAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (Paging.Refuse(PageNumber) is not null)
+        {
+            return BadRequest();
+        }
+
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostContactAsync(Guid residentId, Guid contactId, string? channel, string? outcome, string? note, CancellationToken cancellationToken)
     {
@@ -41,8 +64,11 @@ public sealed class IndexModel(CareRegister register, CordonDb db, Catalog catal
         }
         else
         {
-            Message = catalog.Text("care.contact-saved");
+            var name = await db.Residents.AsNoTracking().Where(r => r.Id == residentId).Select(r => r.Name).SingleOrDefaultAsync(cancellationToken);
+            Message = catalog.Text("care.contact-saved", name ?? "—");
         }
+
+        PageNumber = Math.Clamp(PageNumber, 1, Paging.MaxPage);
 
         await LoadAsync(cancellationToken);
         return Page();
@@ -52,6 +78,7 @@ public sealed class IndexModel(CareRegister register, CordonDb db, Catalog catal
     {
         Response.Headers.CacheControl = "no-store";
         Register = await register.ListAsync(CompoundId, null, NotContacted, cancellationToken);
+        Shown = [.. Register.Items.Skip((PageNumber - 1) * PageSize).Take(PageSize)];
         Compounds = [.. (await db.Compounds.AsNoTracking().OrderBy(c => c.Name).Select(c => new { c.Id, c.Name }).ToListAsync(cancellationToken)).Select(c => (c.Id, c.Name))];
     }
 }
