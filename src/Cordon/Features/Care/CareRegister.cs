@@ -16,7 +16,7 @@ public sealed record RegisterNeed(string Code, string Source, DateTime? At);
 public sealed record RegisterPlan(Guid SeriesId, Guid TaskId, string Kind, string Recurrence, DateTime DueAt, string State);
 
 public sealed record RegisterEntry(
-    Guid ResidentId, string Name, Guid FlatId, string Address, Guid NeighborhoodId, Guid CompoundId, IReadOnlyList<RegisterNeed> Needs, IReadOnlyList<RegisterPlan> Plans,
+    Guid ResidentId, string Name, string? Phone, Guid FlatId, string Address, Guid NeighborhoodId, Guid CompoundId, IReadOnlyList<RegisterNeed> Needs, IReadOnlyList<RegisterPlan> Plans,
     int OpenTasks, int OverdueTasks, DateTime? NextDueAt, DateTime? LastContactAt, bool ContactedToday);
 
 public sealed record RegisterNeighborhood(Guid NeighborhoodId, string Name, int People, int NotContactedToday);
@@ -75,7 +75,7 @@ public sealed class CareRegister(CordonDb db, Caller caller, LocalTime time, Tim
         var people = await residents
             .Where(r => (r.Tags & CareTags) != 0 || wanted.Contains(r.Id) || signalFlats.Contains(r.FlatId))
             .OrderBy(r => r.NeighborhoodId).ThenBy(r => r.FlatId).Take(MaxRegister + 1)
-            .Select(r => new { r.Id, r.Name, r.FlatId, r.NeighborhoodId, r.CompoundId, r.Tags })
+            .Select(r => new { r.Id, r.Name, r.Phone, r.FlatId, r.NeighborhoodId, r.CompoundId, r.Tags })
             .ToListAsync(cancellationToken);
         var truncated = people.Count > MaxRegister;
         people = [.. people.Take(MaxRegister)];
@@ -132,7 +132,7 @@ public sealed class CareRegister(CordonDb db, Caller caller, LocalTime time, Tim
                 .GroupBy(t => t.SeriesId).Select(g => g.OrderByDescending(t => t.Occurrence).First())
                 .Select(t => new RegisterPlan(t.SeriesId, t.Id, CareDesk.Code(t.Kind), t.Recurrence!, t.DueAt, CareDesk.Code(t.State))).ToList();
             DateTime? last = new[] { personal.TryGetValue(p.Id, out var a) ? a : (DateTime?)null, contacts.TryGetValue(p.FlatId, out var b) ? b : null }.Max();
-            items.Add(new RegisterEntry(p.Id, p.Name, p.FlatId, addresses.GetValueOrDefault(p.FlatId, "—"), p.NeighborhoodId, p.CompoundId, needs, plans,
+            items.Add(new RegisterEntry(p.Id, p.Name, caller.Phone(p.Phone), p.FlatId, addresses.GetValueOrDefault(p.FlatId, "—"), p.NeighborhoodId, p.CompoundId, needs, plans,
                 open.Count, open.Count(t => t.DueAt < now), open.Count > 0 ? open.Min(t => t.DueAt) : null, last, last >= midnight));
         }
 
