@@ -1,6 +1,7 @@
 using Cordon.Features.Account;
 using Cordon.Features.Admin;
 using Cordon.Features.Care;
+using Cordon.Features.Certificates;
 using Cordon.Features.Demo;
 using Cordon.Features.Hotline;
 using Cordon.Features.Ledger;
@@ -27,6 +28,7 @@ return await Hosting.RunAsync(args, builder =>
     builder.AddSweeps();
     builder.AddHotline();
     builder.AddCare();
+    builder.AddCertificates();
     builder.AddNotifications();
     builder.AddOffline();
     builder.AddAdmin();
@@ -41,6 +43,7 @@ return await Hosting.RunAsync(args, builder =>
     app.MapSweeps();
     app.MapHotline();
     app.MapCare();
+    app.MapCertificates();
 });
 
 /// <summary>The entry point, visible to the integration tests' factory.</summary>

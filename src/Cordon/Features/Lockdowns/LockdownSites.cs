@@ -19,7 +19,11 @@ internal sealed class LockdownSites(LockdownDesk desk) : ISites
             .Where(b => b.SubdistrictId == lockdown.SubdistrictId && b.LockdownId == lockdownId).Select(b => b.NeighborhoodId).Distinct().ToListAsync(cancellationToken);
         var buildings = await db.Set<LockdownBuilding>().IgnoreQueryFilters()
             .Where(b => b.SubdistrictId == lockdown.SubdistrictId && b.LockdownId == lockdownId).Select(b => b.BuildingId).ToListAsync(cancellationToken);
-        return new Site(lockdown.Id, lockdown.SubdistrictId, lockdown.Name, lockdown.SiteCode, lockdown.InForce, lockdown.ReceivedAt, neighborhoods) { BuildingIds = buildings };
+        return new Site(lockdown.Id, lockdown.SubdistrictId, lockdown.Name, lockdown.SiteCode, lockdown.InForce, lockdown.ReceivedAt, neighborhoods)
+        {
+            BuildingIds = buildings,
+            UnlockedAt = lockdown.UnlockedAt,
+        };
     }
 
     public async Task<IReadOnlyList<Site>> InForceAsync(CordonDb db, CancellationToken cancellationToken)
@@ -37,4 +41,8 @@ internal sealed class LockdownSites(LockdownDesk desk) : ISites
         var lockdown = await db.Set<Lockdown>().IgnoreQueryFilters().SingleOrDefaultAsync(l => l.Id == lockdownId, cancellationToken);
         return lockdown is not null && await desk.CompleteByEvidenceAsync(lockdown, milestone, at, by, note, cancellationToken);
     }
+
+    public async Task<IReadOnlyDictionary<Guid, DateTime>> UnlockedAsync(CordonDb db, IReadOnlyCollection<Guid> lockdownIds, CancellationToken cancellationToken) =>
+        await db.Set<Lockdown>().IgnoreQueryFilters().Where(l => lockdownIds.Contains(l.Id) && l.UnlockedAt != null)
+            .ToDictionaryAsync(l => l.Id, l => l.UnlockedAt!.Value, cancellationToken);
 }

@@ -74,6 +74,9 @@ public enum Permission
 
     /// <summary>Keep the care register and work care tasks for vulnerable residents (meals, medicine, trips to hospital), in jurisdiction.</summary>
     ProvideCare,
+
+    /// <summary>Issue and revoke home-stay certificates for residents of the jurisdiction (one, or a lockdown's in bulk).</summary>
+    IssueCertificates,
 }
 
 public static class RolePermissions
@@ -86,15 +89,15 @@ public static class RolePermissions
             Permission.ViewResidents, Permission.EditLedger, Permission.ImportLedger, Permission.ExportLedger,
             Permission.ExportPersonalData, Permission.RevealPersonalData, Permission.SeePhones,
             Permission.ManageTesting, Permission.Sample, Permission.ReportResults, Permission.Command, Permission.ViewAudit, Permission.RunLockdowns,
-            Permission.ManageStaff, Permission.VisitDoors, Permission.AnswerHotline, Permission.ProvideCare,
+            Permission.ManageStaff, Permission.VisitDoors, Permission.AnswerHotline, Permission.ProvideCare, Permission.IssueCertificates,
         ],
         [Roles.Staff] =
         [
             Permission.ViewResidents, Permission.EditLedger, Permission.ImportLedger, Permission.ExportLedger,
             Permission.RevealPersonalData, Permission.SeePhones, Permission.ManageTesting, Permission.Sample, Permission.RunLockdowns,
-            Permission.VisitDoors, Permission.AnswerHotline, Permission.ProvideCare,
+            Permission.VisitDoors, Permission.AnswerHotline, Permission.ProvideCare, Permission.IssueCertificates,
         ],
-        [Roles.Volunteer] = [Permission.ViewResidents, Permission.VisitDoors, Permission.AnswerHotline, Permission.ProvideCare],
+        [Roles.Volunteer] = [Permission.ViewResidents, Permission.VisitDoors, Permission.AnswerHotline, Permission.ProvideCare, Permission.IssueCertificates],
         [Roles.Sampler] = [Permission.Sample],
         [Roles.Lab] = [Permission.ReportResults],
     };

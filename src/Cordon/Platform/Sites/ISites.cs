@@ -7,6 +7,9 @@ public sealed record Site(Guid Id, Guid SubdistrictId, string Name, string SiteC
 {
     /// <summary>The sealed buildings (filled by <see cref="ISites.FindAsync"/>, empty in lists).</summary>
     public IReadOnlyList<Guid> BuildingIds { get; init; } = [];
+
+    /// <summary>When it was unlocked (filled by <see cref="ISites.FindAsync"/>).</summary>
+    public DateTime? UnlockedAt { get; init; }
 }
 
 /// <summary>
@@ -27,6 +30,9 @@ public interface ISites
     /// was already closed or the lockdown is no longer in force.
     /// </summary>
     Task<bool> CompleteAsync(CordonDb db, Guid lockdownId, string milestone, DateTime at, string by, string note, CancellationToken cancellationToken);
+
+    /// <summary>Of these lockdowns, those unlocked, with when (for the clock: no jurisdiction applies).</summary>
+    Task<IReadOnlyDictionary<Guid, DateTime>> UnlockedAsync(CordonDb db, IReadOnlyCollection<Guid> lockdownIds, CancellationToken cancellationToken);
 }
 
 /// <summary>A short code for a site QR: 8 letters and digits without look-alikes (0/O, 1/I/L).</summary>
