@@ -1,10 +1,10 @@
-// Cordon's service worker: keeps the field pages (the sampler's, the sweep team's) and their scripts available
-// with no network. Both pages are shells without personal data. The API is never cached: registrations and
+// Cordon's service worker: keeps the field pages (the sampler's, the sweep team's, the certificate verifier) and
+// their scripts available with no network. All are shells without personal data. The API is never cached: registrations and
 // visits wait in the pages' own queues (IndexedDB) instead.
 "use strict";
 
-var CACHE = "cordon-field-v3";
-var PAGES = ["/Testing/Sample", "/Sweeps/Walk"];
+var CACHE = "cordon-field-v4";
+var PAGES = ["/Testing/Sample", "/Sweeps/Walk", "/v"];
 var ASSETS = [
   "/css/site.css",
   "/js/site.js",
@@ -13,6 +13,7 @@ var ASSETS = [
   "/js/field.js",
   "/js/sampler.js",
   "/js/sweep.js",
+  "/js/verify.js",
   "/lib/htmx/htmx.min.js",
   // Not loaded with the page any more (the camera button fetches it), but kept for the camera offline.
   "/lib/html5-qrcode/html5-qrcode.min.js",
