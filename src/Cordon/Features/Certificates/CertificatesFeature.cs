@@ -14,6 +14,7 @@ public static class CertificatesFeature
 {
     public static WebApplicationBuilder AddCertificates(this WebApplicationBuilder builder)
     {
+        builder.Services.Configure<CertificateOptions>(builder.Configuration.GetSection(CertificateOptions.Section));
         builder.Services.AddScoped<CertificateSigner>();
         builder.Services.AddScoped<CertificateDesk>();
         builder.Services.AddSingleton<IClockJob, CertificateEnds>();
@@ -37,6 +38,7 @@ public static class CertificatesFeature
         var issuing = certificates.MapGroup("").RequireAuthorization(RolePermissions.PolicyName(Permission.IssueCertificates));
         issuing.MapPost("", Issue);
         issuing.MapGet("/{id:guid}", Get);
+        issuing.MapGet("/{id:guid}/pdf", Pdf);
         issuing.MapPost("/{id:guid}/revoke", Revoke);
         app.MapApi("/lockdowns").RequireAuthorization(RolePermissions.PolicyName(Permission.IssueCertificates)).MapPost("/{id:guid}/certificates", Bulk);
         return app;
@@ -56,6 +58,25 @@ public static class CertificatesFeature
 
     public static async Task<Results<Ok<CertificateView>, ProblemHttpResult>> Get(Guid id, CertificateDesk desk, Catalog catalog, CancellationToken cancellationToken) =>
         await desk.FindAsync(id, cancellationToken) is { } c ? TypedResults.Ok(desk.View(c)) : catalog.Problem(CertificateErrors.NotFound);
+
+    /// <summary>The A4 PDF with the same QR (an audited read: it names the person).</summary>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Pdf(
+        Guid id, CertificateDesk desk, CordonDb db, Catalog catalog, Microsoft.Extensions.Options.IOptions<CertificateOptions> options, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (await desk.FindAsync(id, cancellationToken) is not { } c)
+        {
+            return catalog.Problem(CertificateErrors.NotFound);
+        }
+
+        if (!CertificatePdf.FontAvailable(options.Value.FontFile))
+        {
+            return catalog.Problem(CertificateErrors.FontMissing, options.Value.FontFile);
+        }
+
+        await db.AuditReadAsync("certificate-pdf", new { id }, 1, cancellationToken);
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.File(CertificatePdf.Render(c, desk.Qr(c), options.Value.FontFile), "application/pdf", $"{c.Number}.pdf");
+    }
 
     public static async Task<Results<Ok<CertificateView>, ProblemHttpResult>> Revoke(Guid id, RevokeBody? body, CertificateDesk desk, Catalog catalog, CancellationToken cancellationToken)
     {

@@ -9,11 +9,17 @@ namespace Cordon.Platform.Web;
 /// </summary>
 public static class QrSvg
 {
-    public static string Render(string payload, int quietZone = 2)
+    /// <summary>The modules, rows of columns, with QRCoder's 4-module quiet zone: for drawing elsewhere (a PDF's vector squares).</summary>
+    public static List<System.Collections.BitArray> Matrix(string payload)
     {
         using var generator = new QRCodeGenerator();
         using var data = generator.CreateQrCode(payload, QRCodeGenerator.ECCLevel.M, eciMode: QRCodeGenerator.EciMode.Utf8);
-        var matrix = data.ModuleMatrix;
+        return [.. data.ModuleMatrix];
+    }
+
+    public static string Render(string payload, int quietZone = 2)
+    {
+        var matrix = Matrix(payload);
         var size = matrix.Count;
         var path = new StringBuilder();
         for (var y = 0; y < size; y++)

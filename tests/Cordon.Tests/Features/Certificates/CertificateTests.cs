@@ -145,4 +145,25 @@ public sealed class CertificateTests(CertificatesApp app) : IClassFixture<Certif
         Assert.Equal("certificate_period_invalid", (await JsonAsync(period)).GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ApiAsync("sampler")).PostAsJsonAsync("/api/v1/certificates", new { residentId = inside, kind = "home_isolation" })).StatusCode);
     }
+
+    [Fact]
+    public async Task ThePdfStatesTheNameAndPeriodInChineseWithTheSameQr()
+    {
+        TestEnvironment.Require(CertificatePdf.FontAvailable(new CertificateOptions().FontFile), "The Chinese font fonts-lxgw-wenkai");
+        var staff = await app.ApiAsync("staff");
+        var resident = await app.DbAsync(db => db.Residents.Where(r => r.DocumentNumber != null && db.Compounds.Any(c => c.Id == r.CompoundId && c.Name == DemoData.BigCompound))
+            .OrderBy(r => r.Id).Skip(20).FirstAsync());
+        var certificate = await JsonAsync(await staff.PostAsJsonAsync("/api/v1/certificates", new { residentId = resident.Id, kind = "home_isolation", from = "2026-11-20", to = "2026-11-27" }));
+        var pdf = await staff.GetAsync($"/api/v1/certificates/{certificate.GetProperty("id").GetGuid()}/pdf");
+        Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType!.MediaType);
+        using var document = UglyToad.PdfPig.PdfDocument.Open(await pdf.Content.ReadAsByteArrayAsync());
+        var text = string.Concat(document.GetPages().Select(p => p.Text));
+        Assert.Contains(resident.Name, text, StringComparison.Ordinal);
+        Assert.Contains("2026-11-20", text, StringComparison.Ordinal);
+        Assert.Contains("2026-11-27", text, StringComparison.Ordinal);
+        Assert.Contains("居家隔离", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(resident.DocumentNumber![..^4], text, StringComparison.Ordinal);
+        Assert.Equal(1, document.NumberOfPages);
+    }
 }
