@@ -57,6 +57,9 @@ public sealed class TouchTargetTests(BrowserApp browser, ITestOutputHelper outpu
         var user = await app.DbAsync(db => db.Users.Where(u => u.UserName == "volunteer").Select(u => u.Id).SingleAsync());
         var ordered = await commander.PostAsJsonAsync("/api/v1/lockdowns", new { name = "触控封控", level = "sealed", buildingIds = new[] { building }, receivedAt = DateTime.UtcNow.AddMinutes(-16) });
         var lockdown = (await ordered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var hospital = await CareTaskAsync(commander, new { residentId = resident, kind = "hospital" });
+        var plan = await CareTaskAsync(commander, new { residentId = resident, kind = "medicine", recurrence = "P3D" });
+        string[] care = ["/Care", "/Care/Tasks", $"/Care/Tasks?ResidentId={resident}", $"/Care/Task?id={hospital}", $"/Care/Task?id={plan}", $"/Care/New?ResidentId={resident}"];
         string[] lockdowns = ["/Lockdowns", "/Lockdowns/New", $"/Lockdowns/Details?id={lockdown}", "/Lockdowns/Plan", "/Notifications"];
         string[] testing =
         [
@@ -72,10 +75,18 @@ public sealed class TouchTargetTests(BrowserApp browser, ITestOutputHelper outpu
         return
         [
             (null, ["/Account/Login"]),
-            ("commander", [.. ledger, .. testing, .. lockdowns, "/Audit", "/Staff", "/Staff/Edit", "/Staff/Import", "/Staff/Fatigue", "/CallUps", "/CallUps/New", "/Sweeps", "/Hotline"]),
-            ("volunteer", ["/", "/Sweeps", "/Hotline", "/Lockdowns", $"/Lockdowns/Details?id={lockdown}", "/Notifications", "/Testing/Knock", $"/Testing/Rounds/{round}/Missing?buildingId={building}", $"/Ledger/Residents/{resident}"]),
+            ("commander", [.. ledger, .. testing, .. lockdowns, "/Audit", "/Staff", "/Staff/Edit", "/Staff/Import", "/Staff/Fatigue", "/CallUps", "/CallUps/New", "/Sweeps", "/Hotline", .. care]),
+            ("staff", [.. care]),
+            ("volunteer", ["/", "/Sweeps", "/Hotline", .. care, "/Lockdowns", $"/Lockdowns/Details?id={lockdown}", "/Notifications", "/Testing/Knock", $"/Testing/Rounds/{round}/Missing?buildingId={building}", $"/Ledger/Residents/{resident}"]),
             ("sampler", ["/", "/Testing", "/Testing/Sample"]),
             ("admin", ["/Admin/Users", $"/Admin/Users/Edit/{user}", "/Audit", "/Admin/Robot", "/Lockdowns/Plan"]),
         ];
+    }
+
+    private static async Task<Guid> CareTaskAsync(HttpClient client, object body)
+    {
+        var created = await client.PostAsJsonAsync("/api/v1/care/tasks", body);
+        created.EnsureSuccessStatusCode();
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 }

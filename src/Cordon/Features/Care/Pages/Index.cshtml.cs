@@ -43,6 +43,10 @@ public sealed class IndexModel(CareRegister register, CordonDb db, Catalog catal
 
     public string Every(string recurrence) => CarePlans.Describe(recurrence, catalog);
 
+    /// <summary>The compound and the flat of an address ("政立路580弄", "41号-3301"): a phone breaks the line between them, never inside the flat.</summary>
+    public static (string Compound, string Flat) Split(string address) =>
+        address.IndexOf(' ', StringComparison.Ordinal) is > 0 and var i ? (address[..i], address[(i + 1)..]) : (address, "");
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         if (Paging.Refuse(PageNumber) is not null)

@@ -52,7 +52,15 @@ public sealed class NewModel(CareDesk desk, CordonDb db, Catalog catalog, LocalT
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var recurrence = Plan == "custom" ? Custom : Plan;
+        // A rule typed in is what was meant, whichever line of the list is still chosen.
+        var recurrence = !string.IsNullOrWhiteSpace(Custom) ? Custom : Plan == "custom" ? null : Plan;
+        if (Plan == "custom" && recurrence is null)
+        {
+            ModelState.AddModelError(string.Empty, catalog.Text("care.custom-missing"));
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return await LoadAsync(cancellationToken) ? Page() : NotFound();
+        }
+
         var due = DueAt is { } d ? DateTime.SpecifyKind(d, DateTimeKind.Unspecified) : (DateTime?)null;
         var (task, _, failure) = await desk.CreateAsync(new CareTaskCommand(TaskId, ResidentId, Kind, due, recurrence, Note), "register", null, null, null, cancellationToken);
         if (failure is null)

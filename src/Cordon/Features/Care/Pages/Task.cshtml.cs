@@ -1,4 +1,5 @@
 using Cordon.Platform.Auth;
+using Cordon.Platform.Data;
 using Cordon.Platform.Localization;
 using Cordon.Platform.Web;
 using Microsoft.AspNetCore.Authorization;
@@ -9,13 +10,33 @@ namespace Cordon.Features.Care.Pages;
 
 /// <summary>One care task: who and what, taking it, giving it to someone, the trip, done, the resident's confirmation, cancelling, history.</summary>
 [Authorize(Policy = "perm:" + nameof(Permission.ProvideCare))]
-public sealed class TaskModel(CareDesk desk, Caller caller, Catalog catalog) : PageModel
+public sealed class TaskModel(CareDesk desk, CordonDb db, Caller caller, Catalog catalog) : PageModel
 {
     public CareTaskView Item { get; private set; } = null!;
 
     public List<CareDesk.CareUser> Users { get; private set; } = [];
 
     public string? Error { get; private set; }
+
+    /// <summary>What was typed into a step that was refused, shown again so nobody types a whole trip twice.</summary>
+    public TripCommand? TypedTrip { get; private set; }
+
+    public string? TypedOutcome { get; private set; }
+
+    public string? TypedVia { get; private set; }
+
+    public string? TypedNote { get; private set; }
+
+    public string? TypedReason { get; private set; }
+
+    /// <summary>The field a refused step names (a trip's missing fact, a time out of order), marked on the form.</summary>
+    public string? BadField { get; private set; }
+
+    /// <summary>Whom an event went to. A confirmation's way is stored in the words of whoever confirmed; shown in the reader's.</summary>
+    public string? EventTo(CareEventView e) =>
+        e.Kind == "confirmed" && CareDesk.ConfirmWays.FirstOrDefault(v => catalog.Both("care.via." + v) is var both && (e.To == both.Zh || e.To == both.En)) is { } way
+            ? catalog.Text("care.via." + way)
+            : e.To;
 
     public bool Mine => Item.OwnerId is { } o && o == caller.UserId;
 
@@ -35,14 +56,21 @@ public sealed class TaskModel(CareDesk desk, Caller caller, Catalog catalog) : P
         CancellationToken cancellationToken)
     {
         var trip = new TripCommand(vehicle, driver, destination, departedAt, arrivedAt, returnedAt, handedOverTo);
+        (TypedTrip, TypedOutcome) = (trip, outcome);
         return ActAsync(id, t => step == "start" ? desk.StartAsync(t, trip, cancellationToken) : desk.DoneAsync(t, outcome, trip, cancellationToken), cancellationToken);
     }
 
-    public Task<IActionResult> OnPostConfirmAsync(Guid id, string? via, string? note, CancellationToken cancellationToken) =>
-        ActAsync(id, t => desk.ConfirmAsync(t, via, note, cancellationToken), cancellationToken);
+    public Task<IActionResult> OnPostConfirmAsync(Guid id, string? via, string? note, CancellationToken cancellationToken)
+    {
+        (TypedVia, TypedNote) = (via, note);
+        return ActAsync(id, t => desk.ConfirmAsync(t, via, note, cancellationToken), cancellationToken);
+    }
 
-    public Task<IActionResult> OnPostCancelAsync(Guid id, string? reason, bool stopPlan, CancellationToken cancellationToken) =>
-        ActAsync(id, t => desk.CancelAsync(t, reason, stopPlan, cancellationToken), cancellationToken);
+    public Task<IActionResult> OnPostCancelAsync(Guid id, string? reason, bool stopPlan, CancellationToken cancellationToken)
+    {
+        TypedReason = reason;
+        return ActAsync(id, t => desk.CancelAsync(t, reason, stopPlan, cancellationToken), cancellationToken);
+    }
 
     private async Task<IActionResult> ActAsync(Guid id, Func<CareTask, Task<CareFailure?>> action, CancellationToken cancellationToken)
     {
@@ -56,6 +84,8 @@ public sealed class TaskModel(CareDesk desk, Caller caller, Catalog catalog) : P
 
     private async Task<IActionResult> ShowAsync(Guid id, CareFailure? failure, CancellationToken cancellationToken)
     {
+        // A refused step may have left its half-applied values on the tracked task: show what is stored.
+        db.ChangeTracker.Clear();
         if (await desk.FindAsync(id, cancellationToken) is not { } task)
         {
             return NotFound();
@@ -66,6 +96,7 @@ public sealed class TaskModel(CareDesk desk, Caller caller, Catalog catalog) : P
         Response.Headers.CacheControl = "no-store";
         if (failure is not null)
         {
+            BadField = failure.Field;
             Error = failure.Error == CareErrors.TripIncomplete ? catalog.Message(failure.Error, catalog.Text("care.field." + failure.Field))
                 : failure.Error == CareErrors.WrongState ? catalog.Message(failure.Error, catalog.Text("care.state." + failure.Args[0]))
                 : catalog.Message(failure.Error, failure.Args);

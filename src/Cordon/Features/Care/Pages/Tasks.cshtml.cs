@@ -1,14 +1,16 @@
 using Cordon.Platform.Auth;
+using Cordon.Platform.Data;
 using Cordon.Platform.Localization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 
 namespace Cordon.Features.Care.Pages;
 
 /// <summary>The care tasks: open by due time, mine, overdue, waiting for the resident's confirmation, confirmed; or one person's.</summary>
 [Authorize(Policy = "perm:" + nameof(Permission.ProvideCare))]
-public sealed class TasksModel(CareDesk desk, Catalog catalog) : PageModel
+public sealed class TasksModel(CareDesk desk, CordonDb db, Catalog catalog) : PageModel
 {
     public static readonly IReadOnlyList<string> Views = ["open", "mine", "overdue", "done", "confirmed"];
 
@@ -21,6 +23,11 @@ public sealed class TasksModel(CareDesk desk, Catalog catalog) : PageModel
     public string Current => View is { } v && Views.Contains(v) ? v : "open";
 
     public List<CareTaskView> Tasks { get; private set; } = [];
+
+    /// <summary>The person the list is limited to, by name, so the page says whose tasks these are.</summary>
+    public string? Resident { get; private set; }
+
+    public string ViewLink(string view) => "/Care/Tasks?View=" + view + (ResidentId is { } r ? "&ResidentId=" + r : "");
 
     public string Every(string recurrence) => CarePlans.Describe(recurrence, catalog);
 
@@ -37,5 +44,9 @@ public sealed class TasksModel(CareDesk desk, Catalog catalog) : PageModel
         };
 
         Tasks = await desk.ViewsAsync(list, history: false, cancellationToken);
+        if (ResidentId is { } id)
+        {
+            Resident = await db.Residents.AsNoTracking().Where(r => r.Id == id).Select(r => r.Name).SingleOrDefaultAsync(cancellationToken) ?? "—";
+        }
     }
 }
