@@ -67,6 +67,13 @@ public static class BenchRunner
                 }
 
                 return 0;
+            case "certificates":
+                foreach (var provider in providers)
+                {
+                    await CertificateBench.RunAsync(provider, provider == "Postgres" ? postgres : null, int.TryParse(Option(args, "--people"), out var people) ? people : 500);
+                }
+
+                return 0;
             case "faults":
                 var passed = true;
                 foreach (var provider in providers)
