@@ -60,6 +60,9 @@ public sealed class TouchTargetTests(BrowserApp browser, ITestOutputHelper outpu
         var hospital = await CareTaskAsync(commander, new { residentId = resident, kind = "hospital" });
         var plan = await CareTaskAsync(commander, new { residentId = resident, kind = "medicine", recurrence = "P3D" });
         string[] care = ["/Care", "/Care/Tasks", $"/Care/Tasks?ResidentId={resident}", $"/Care/Task?id={hospital}", $"/Care/Task?id={plan}", $"/Care/New?ResidentId={resident}"];
+        var issued = await commander.PostAsJsonAsync("/api/v1/certificates", new { residentId = resident, lockdownId = lockdown, kind = "sealed" });
+        var certificate = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        string[] certificates = ["/Certificates", $"/Certificates?LockdownId={lockdown}", $"/Certificates/Details?id={certificate}"];
         string[] lockdowns = ["/Lockdowns", "/Lockdowns/New", $"/Lockdowns/Details?id={lockdown}", "/Lockdowns/Plan", "/Notifications"];
         string[] testing =
         [
@@ -74,10 +77,10 @@ public sealed class TouchTargetTests(BrowserApp browser, ITestOutputHelper outpu
         ];
         return
         [
-            (null, ["/Account/Login"]),
-            ("commander", [.. ledger, .. testing, .. lockdowns, "/Audit", "/Staff", "/Staff/Edit", "/Staff/Import", "/Staff/Fatigue", "/CallUps", "/CallUps/New", "/Sweeps", "/Hotline", .. care]),
-            ("staff", [.. care]),
-            ("volunteer", ["/", "/Sweeps", "/Hotline", .. care, "/Lockdowns", $"/Lockdowns/Details?id={lockdown}", "/Notifications", "/Testing/Knock", $"/Testing/Rounds/{round}/Missing?buildingId={building}", $"/Ledger/Residents/{resident}"]),
+            (null, ["/Account/Login", "/v"]),
+            ("commander", [.. ledger, .. testing, .. lockdowns, "/Audit", "/Staff", "/Staff/Edit", "/Staff/Import", "/Staff/Fatigue", "/CallUps", "/CallUps/New", "/Sweeps", "/Hotline", .. care, .. certificates]),
+            ("staff", [.. care, .. certificates]),
+            ("volunteer", ["/", "/Sweeps", "/Hotline", .. care, "/Certificates", "/Lockdowns", $"/Lockdowns/Details?id={lockdown}", "/Notifications", "/Testing/Knock", $"/Testing/Rounds/{round}/Missing?buildingId={building}", $"/Ledger/Residents/{resident}"]),
             ("sampler", ["/", "/Testing", "/Testing/Sample"]),
             ("admin", ["/Admin/Users", $"/Admin/Users/Edit/{user}", "/Audit", "/Admin/Robot", "/Lockdowns/Plan"]),
         ];

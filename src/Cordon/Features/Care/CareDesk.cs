@@ -273,7 +273,7 @@ public sealed class CareDesk(CordonDb db, Caller caller, Catalog catalog, LocalT
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var (id, name) = (caller.UserId, caller.UserName);
+        var (id, name) = (caller.UserId, await MyNameAsync(cancellationToken));
         if (userId is not null && userId != caller.UserId)
         {
             if ((await CareUsersAsync(t.NeighborhoodId, t.CompoundId, cancellationToken)).SingleOrDefault(u => u.Id == userId) is not { } user)
@@ -320,11 +320,12 @@ public sealed class CareDesk(CordonDb db, Caller caller, Catalog catalog, LocalT
 
         if (Trip(t, trip) is { } bad)
         {
+            db.ChangeTracker.Clear();
             return bad;
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        TakeIfUnowned(t);
+        await TakeIfUnownedAsync(t, cancellationToken);
         if (t.State != CareState.InProgress)
         {
             (t.State, t.StartedAt) = (CareState.InProgress, now);
@@ -359,6 +360,7 @@ public sealed class CareDesk(CordonDb db, Caller caller, Catalog catalog, LocalT
 
         if (Trip(t, trip) is { } bad)
         {
+            db.ChangeTracker.Clear();
             return bad;
         }
 
@@ -369,7 +371,7 @@ public sealed class CareDesk(CordonDb db, Caller caller, Catalog catalog, LocalT
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        TakeIfUnowned(t);
+        await TakeIfUnownedAsync(t, cancellationToken);
         (t.State, t.DoneAt, t.DoneBy, t.Outcome) = (CareState.Done, now, caller.UserName, text.Length > 0 ? text : t.Outcome);
         db.Set<CareEvent>().Add(Event(t, "done", now, null, text.Length > 0 ? text : null));
         await CloseDeadlinesAsync(t, now, cancel: false, cancellationToken);
@@ -414,14 +416,14 @@ public sealed class CareDesk(CordonDb db, Caller caller, Catalog catalog, LocalT
         var now = clock.GetUtcNow().UtcDateTime;
         if (t.State != CareState.Done)
         {
-            TakeIfUnowned(t);
+            await TakeIfUnownedAsync(t, cancellationToken);
             (t.DoneAt, t.DoneBy) = (now, caller.UserName);
             db.Set<CareEvent>().Add(Event(t, "done", now, null, null));
             await CloseDeadlinesAsync(t, now, cancel: false, cancellationToken);
         }
 
         (t.State, t.ConfirmedAt, t.ConfirmedVia, t.ConfirmedBy) = (CareState.Confirmed, now, way, caller.UserName);
-        db.Set<CareEvent>().Add(Event(t, "confirmed", now, catalog.Text("care.via." + way), text.Length > 0 ? text : null));
+        db.Set<CareEvent>().Add(Event(t, "confirmed", now, way, text.Length > 0 ? text : null));
         return await SaveAsync(t, cancellationToken);
     }
 
@@ -491,13 +493,17 @@ public sealed class CareDesk(CordonDb db, Caller caller, Catalog catalog, LocalT
         }
     }
 
-    private void TakeIfUnowned(CareTask t)
+    private async Task TakeIfUnownedAsync(CareTask t, CancellationToken cancellationToken)
     {
         if (t.OwnerId is null)
         {
-            (t.OwnerId, t.OwnerName) = (caller.UserId, caller.UserName);
+            (t.OwnerId, t.OwnerName) = (caller.UserId, await MyNameAsync(cancellationToken));
         }
     }
+
+    /// <summary>The caller as others see them on a task (居委干部 李干部), as <see cref="CareUsersAsync"/> names everyone.</summary>
+    private async Task<string> MyNameAsync(CancellationToken cancellationToken) =>
+        await db.Users.Where(u => u.Id == caller.UserId).Select(u => u.DisplayName).SingleOrDefaultAsync(cancellationToken) is { Length: > 0 } display ? display : caller.UserName;
 
     private CareFailure? Trip(CareTask t, TripCommand? trip)
     {

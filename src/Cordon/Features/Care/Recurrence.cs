@@ -211,16 +211,19 @@ public static class CarePlans
         if (rule.Every is { } every)
         {
             return every.TotalDays >= 1 && every.Ticks % TimeSpan.TicksPerDay == 0
-                ? (every.TotalDays % 7 == 0 ? catalog.Text("care.every-weeks", (int)(every.TotalDays / 7)) : catalog.Text("care.every-days", (int)every.TotalDays))
+                ? (every.TotalDays % 7 == 0 ? Weeks((int)(every.TotalDays / 7)) : Days((int)every.TotalDays))
                 : catalog.Text("care.every-hours", Math.Round(every.TotalHours, 1));
         }
 
         var days = string.Join(catalog.Text("care.day.separator"), DayKeys.Where(d => rule.Days.Contains(d.Day)).Select(d => catalog.Text(d.Key)));
         return (rule.Frequency, rule.Days.Count) switch
         {
-            ("DAILY", 0) => catalog.Text("care.every-days", rule.Interval),
-            (_, > 0) => catalog.Text("care.every-weeks-on", rule.Interval, days),
-            _ => catalog.Text("care.every-weeks", rule.Interval),
+            ("DAILY", 0) => Days(rule.Interval),
+            (_, > 0) => rule.Interval == 1 ? catalog.Text("care.every-week-on", days) : catalog.Text("care.every-weeks-on", rule.Interval, days),
+            _ => Weeks(rule.Interval),
         };
+
+        string Days(int n) => n == 1 ? catalog.Text("care.every-day") : catalog.Text("care.every-days", n);
+        string Weeks(int n) => n == 1 ? catalog.Text("care.every-week") : catalog.Text("care.every-weeks", n);
     }
 }

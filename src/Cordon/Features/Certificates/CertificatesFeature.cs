@@ -18,6 +18,9 @@ public static class CertificatesFeature
         builder.Services.AddScoped<CertificateSigner>();
         builder.Services.AddScoped<CertificateDesk>();
         builder.Services.AddSingleton<IClockJob, CertificateEnds>();
+        builder.Services.AddSingleton<Platform.People.IResidentSection>(new ResidentCertificatesSection());
+        builder.Services.AddSingleton<Platform.Sites.ISiteSection>(new LockdownCertificatesSection());
+        builder.Services.AddNavItem("cert.title", "/Certificates", Permission.IssueCertificates, 30);
         return builder;
     }
 

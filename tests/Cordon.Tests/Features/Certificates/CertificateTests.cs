@@ -166,4 +166,32 @@ public sealed class CertificateTests(CertificatesApp app) : IClassFixture<Certif
         Assert.DoesNotContain(resident.DocumentNumber![..^4], text, StringComparison.Ordinal);
         Assert.Equal(1, document.NumberOfPages);
     }
+
+    [Fact]
+    public async Task StaffIssueFromTheResidentPageAndALockdownsPageIssuesForEveryone()
+    {
+        var (lockdown, building) = await SealAsync("国定路400弄", 3);
+        var resident = await app.DbAsync(db => db.Residents.Where(r => r.BuildingId == building && r.DocumentNumber != null).OrderBy(r => r.Id).Select(r => r.Id).FirstAsync());
+        var pages = await app.PagesAsync("staff");
+        var person = await pages.PageAsync($"/Ledger/Residents/{resident}");
+        var option = person.QuerySelector($"#cert-kind option[value='sealed:{lockdown}']");
+        Assert.NotNull(option);
+        var issued = await pages.SubmitAsync($"/Ledger/Residents/{resident}", new() { ["kind"] = $"sealed:{lockdown}" }, "form[action*='handler=Issue']");
+        Assert.Equal(HttpStatusCode.Redirect, issued.StatusCode);
+        var card = await pages.PageAsync(issued.Headers.Location!.OriginalString);
+        Assert.NotNull(card.QuerySelector(".certificate-qr svg"));
+        var number = card.QuerySelector("h1")!.TextContent.Trim().Split(' ')[0];
+        Assert.StartsWith("JZ", number, StringComparison.Ordinal);
+
+        var bulk = await pages.SubmitAsync($"/Lockdowns/Details?id={lockdown}", [], "form[action*='handler=Bulk']");
+        Assert.Equal(HttpStatusCode.OK, bulk.StatusCode);
+        var list = await PageClient.ParseAsync(await bulk.Content.ReadAsStringAsync());
+        Assert.Contains("已开具", list.QuerySelector(".alert.ok")!.TextContent, StringComparison.Ordinal);
+        var residents = await app.DbAsync(db => db.Residents.CountAsync(r => r.BuildingId == building && r.DocumentNumber != null && r.Status != Cordon.Platform.People.ResidenceStatus.MovedOut));
+        Assert.Equal(residents, await app.DbAsync(db => db.Set<Certificate>().CountAsync(c => c.LockdownId == lockdown && c.Status == CertificateStatus.Valid)));
+
+        var revoked = await pages.SubmitAsync(issued.Headers.Location!.OriginalString, new() { ["reason"] = "信息有误，重新开具" }, "form[action*='handler=Revoke']");
+        Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);
+        Assert.Equal("revoked", (await app.CreateClient().GetFromJsonAsync<JsonElement>($"/api/v1/certificates/{number}/status")).GetProperty("status").GetString());
+    }
 }

@@ -33,10 +33,9 @@ public sealed class TaskModel(CareDesk desk, CordonDb db, Caller caller, Catalog
     public string? BadField { get; private set; }
 
     /// <summary>Whom an event went to. A confirmation's way is stored in the words of whoever confirmed; shown in the reader's.</summary>
+    /// <summary>A confirmation stores its way as a code (<c>phone</c>): shown in the reader's language.</summary>
     public string? EventTo(CareEventView e) =>
-        e.Kind == "confirmed" && CareDesk.ConfirmWays.FirstOrDefault(v => catalog.Both("care.via." + v) is var both && (e.To == both.Zh || e.To == both.En)) is { } way
-            ? catalog.Text("care.via." + way)
-            : e.To;
+        e.Kind == "confirmed" && e.To is { } way && CareDesk.ConfirmWays.Contains(way) ? catalog.Text("care.via." + way) : e.To;
 
     public bool Mine => Item.OwnerId is { } o && o == caller.UserId;
 
