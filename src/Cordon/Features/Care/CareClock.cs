@@ -40,11 +40,11 @@ internal sealed class CareTaskSubject : IDeadlineSubject
     /// </summary>
     public static async Task<List<string>> LeadersAsync(CordonDb db, Guid subdistrictId, Guid neighborhoodId, CancellationToken cancellationToken)
     {
-        var editors = (await CareDesk.HoldersAsync(db, subdistrictId, Permission.EditLedger, cancellationToken)).Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+        var editors = (await db.PermissionHoldersAsync(subdistrictId, Permission.EditLedger, cancellationToken)).Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
         var scoped = await db.Set<UserScope>().IgnoreQueryFilters().Where(s => s.SubdistrictId == subdistrictId && s.NeighborhoodId == neighborhoodId)
             .Select(s => s.UserId).Distinct().ToListAsync(cancellationToken);
         var leaders = scoped.Where(editors.Contains).ToList();
-        return leaders.Count > 0 ? leaders : [.. (await CareDesk.HoldersAsync(db, subdistrictId, Permission.Command, cancellationToken)).Select(u => u.Id)];
+        return leaders.Count > 0 ? leaders : [.. (await db.PermissionHoldersAsync(subdistrictId, Permission.Command, cancellationToken)).Select(u => u.Id)];
     }
 }
 

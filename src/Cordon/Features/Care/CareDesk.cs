@@ -454,26 +454,12 @@ public sealed class CareDesk(CordonDb db, Caller caller, Catalog catalog, LocalT
         return await SaveAsync(t, cancellationToken);
     }
 
-    public sealed record CareUser(string Id, string Name);
-
     /// <summary>Active accounts that may care for residents in the place (a scope covering it, or the whole sub-district): whom a task can go to.</summary>
-    public async Task<List<CareUser>> CareUsersAsync(Guid neighborhoodId, Guid compoundId, CancellationToken cancellationToken)
+    public async Task<List<Holder>> CareUsersAsync(Guid neighborhoodId, Guid compoundId, CancellationToken cancellationToken)
     {
-        var holders = await HoldersAsync(db, caller.SubdistrictId, Permission.ProvideCare, cancellationToken);
+        var holders = await db.PermissionHoldersAsync(caller.SubdistrictId, Permission.ProvideCare, cancellationToken);
         var scopes = (await db.Set<UserScope>().AsNoTracking().Where(s => s.SubdistrictId == caller.SubdistrictId).ToListAsync(cancellationToken)).ToLookup(s => s.UserId);
-        return [.. holders.Where(h => !scopes[h.Id].Any() || scopes[h.Id].Any(s => s.NeighborhoodId == neighborhoodId || s.CompoundId == compoundId))
-            .OrderBy(h => h.Name, StringComparer.Ordinal)];
-    }
-
-    /// <summary>The users of the sub-district holding a permission, with their names.</summary>
-    public static async Task<List<CareUser>> HoldersAsync(CordonDb db, Guid subdistrictId, Permission permission, CancellationToken cancellationToken)
-    {
-        var rows = await db.Users.IgnoreQueryFilters().Where(u => u.SubdistrictId == subdistrictId && u.IsActive)
-            .Join(db.UserRoles, u => u.Id, ur => ur.UserId, (u, ur) => new { u.Id, u.DisplayName, u.UserName, ur.RoleId })
-            .Join(db.Roles, x => x.RoleId, r => r.Id, (x, r) => new { x.Id, x.DisplayName, x.UserName, Role = r.Name })
-            .ToListAsync(cancellationToken);
-        return [.. rows.GroupBy(r => r.Id).Where(g => RolePermissions.For(g.Select(x => x.Role!)).Contains(permission))
-            .Select(g => new CareUser(g.Key, g.First().DisplayName is { Length: > 0 } d ? d : g.First().UserName ?? g.Key))];
+        return [.. holders.Where(h => !scopes[h.Id].Any() || scopes[h.Id].Any(s => s.NeighborhoodId == neighborhoodId || s.CompoundId == compoundId))];
     }
 
     /// <summary>A deadline of the task on the Platform clock: warning a window before it is due, the leader a quarter window after.</summary>

@@ -516,18 +516,8 @@ public sealed class HotlineDesk(CordonDb db, Caller caller, Catalog catalog, Loc
         return new RequestStats(day, received, closed.Count, overdue, closed.Count == 0 ? null : Math.Round(closed.Count(c => c.ClosedAt <= c.DueAt) * 100.0 / closed.Count, 1));
     }
 
-    public sealed record HotlineUser(string Id, string Name);
-
     /// <summary>The sub-district's active accounts that may answer the hotline: whom a request can be handed to.</summary>
-    public async Task<List<HotlineUser>> HotlineUsersAsync(CancellationToken cancellationToken)
-    {
-        var rows = await db.Users.Where(u => u.SubdistrictId == caller.SubdistrictId && u.IsActive)
-            .Join(db.UserRoles, u => u.Id, ur => ur.UserId, (u, ur) => new { u.Id, u.DisplayName, u.UserName, ur.RoleId })
-            .Join(db.Roles, x => x.RoleId, r => r.Id, (x, r) => new { x.Id, x.DisplayName, x.UserName, Role = r.Name })
-            .ToListAsync(cancellationToken);
-        return [.. rows.GroupBy(r => r.Id).Where(g => RolePermissions.For(g.Select(x => x.Role!)).Contains(Permission.AnswerHotline))
-            .Select(g => new HotlineUser(g.Key, g.First().DisplayName is { Length: > 0 } d ? d : g.First().UserName ?? g.Key)).OrderBy(u => u.Name, StringComparer.Ordinal)];
-    }
+    public Task<List<Holder>> HotlineUsersAsync(CancellationToken cancellationToken) => db.PermissionHoldersAsync(caller.SubdistrictId, Permission.AnswerHotline, cancellationToken);
 
     private async Task CloseDeadlineAsync(HotlineRequest r, DateTime now, CancellationToken cancellationToken)
     {

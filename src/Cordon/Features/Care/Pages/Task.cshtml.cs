@@ -14,7 +14,7 @@ public sealed class TaskModel(CareDesk desk, CordonDb db, Caller caller, Catalog
 {
     public CareTaskView Item { get; private set; } = null!;
 
-    public List<CareDesk.CareUser> Users { get; private set; } = [];
+    public List<Holder> Users { get; private set; } = [];
 
     public string? Error { get; private set; }
 

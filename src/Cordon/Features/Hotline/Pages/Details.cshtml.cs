@@ -13,7 +13,7 @@ public sealed class DetailsModel(HotlineDesk desk, Caller caller, Catalog catalo
 {
     public RequestView Item { get; private set; } = null!;
 
-    public List<HotlineDesk.HotlineUser> Users { get; private set; } = [];
+    public List<Holder> Users { get; private set; } = [];
 
     public string? Error { get; private set; }
 
