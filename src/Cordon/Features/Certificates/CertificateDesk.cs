@@ -34,7 +34,6 @@ public static class CertificateErrors
     public static readonly Error DocumentMissing = new("certificate_document_missing");
     public static readonly Error ReasonInvalid = new("certificate_reason_invalid");
     public static readonly Error FontMissing = new("certificate_font_missing", StatusCodes.Status503ServiceUnavailable);
-    public static readonly Error NotValid = new("certificate_not_valid", StatusCodes.Status409Conflict);
 }
 
 /// <summary>

@@ -118,7 +118,10 @@ public sealed class CertificateSigner(CordonDb db, IDataProtectionProvider prote
     public static JsonElement? Verify(string jws, Jwks keys)
     {
         var parts = jws.Split('.');
-        if (parts.Length != 3)
+
+        // Only canonical base64url: a last character that differs in its unused bits alone decodes to the same bytes,
+        // and a changed character must never still verify.
+        if (parts.Length != 3 || parts.Any(p => !IsCanonical(p)))
         {
             return null;
         }
@@ -139,6 +142,18 @@ public sealed class CertificateSigner(CordonDb db, IDataProtectionProvider prote
         catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException or CryptographicException)
         {
             return null;
+        }
+    }
+
+    private static bool IsCanonical(string part)
+    {
+        try
+        {
+            return part.Length > 0 && Base64Url(FromBase64Url(part)) == part;
+        }
+        catch (FormatException)
+        {
+            return false;
         }
     }
 

@@ -25,6 +25,16 @@
     return out;
   }
 
+  // Canonical base64url only: a last character differing in its unused bits alone would decode to the same bytes.
+  function canonical(b64url) {
+    try {
+      var raw = bytes(b64url);
+      var s = "";
+      for (var i = 0; i < raw.length; i++) { s += String.fromCharCode(raw[i]); }
+      return b64url.length > 0 && btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "") === b64url;
+    } catch (e) { return false; }
+  }
+
   function json(b64url) { return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes(b64url))); }
 
   function stored() {
@@ -68,7 +78,7 @@
     facts.hidden = true;
     var parts = (token || "").split(".");
     if (!token) { show("pending", text("empty")); return Promise.resolve(); }
-    if (parts.length !== 3) { show("invalid"); return Promise.resolve(); }
+    if (parts.length !== 3 || !parts.every(canonical)) { show("invalid"); return Promise.resolve(); }
     var header, payload;
     try {
       header = json(parts[0]);
